@@ -1,0 +1,59 @@
+# Two commands for a new machine: `make run` and `make test`. Everything else is set up by them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := run
+
+.PHONY: run test bench translations setup setup-dev system-deps browser db clean serve
+
+run: setup system-deps translations-compile db
+	@echo ""
+	@echo "  Petition desk: http://127.0.0.1:$(PORT)/"
+	@echo "  Demo logins (password demo12345): reception, mediator, mediator2, lawyer, commander,"
+	@echo "  officer, callback, official, cityofficial, admin, townreception"
+	@echo ""
+	SCHEDULER=1 PORT=$(PORT) $(BIN)/python run.py
+
+test: setup-dev system-deps browser translations-compile
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+bench: setup-dev system-deps translations-compile
+	$(BIN)/python tests/bench/run_all.py
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+setup-dev: $(VENV)/.installed-dev
+
+system-deps:
+	@bash .ci/system-deps fonts
+
+browser:
+	@bash .ci/system-deps browser
+
+db: setup
+	$(BIN)/flask desk init --size $${DEMO_SIZE:-small}
+
+translations-compile: setup
+	@$(BIN)/pybabel compile -f -d desk/translations > /dev/null
+
+translations: setup
+	$(BIN)/pybabel extract -F desk/babel.cfg -k _l -o desk/translations/messages.pot --no-location --sort-output \
+		--project=petition-desk desk intake referrals outreach reports templates
+	$(BIN)/pybabel update -i desk/translations/messages.pot -d desk/translations --no-fuzzy-matching
+	$(BIN)/pybabel compile -f -d desk/translations
+
+clean:
+	rm -rf $(VENV) instance

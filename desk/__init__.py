@@ -1,0 +1,129 @@
+"""The petition and dispute one-stop service desk: the application factory."""
+import logging
+import os
+
+from flask import Flask
+from flask_login import current_user
+
+from desk import crypto, i18n, security
+from desk.config import Config, database_url_for
+from desk.extensions import babel, csrf, db, login_manager, migrate
+
+
+def create_app(config=None) -> Flask:
+    app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or None,
+                instance_relative_config=True, template_folder="../templates")
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url_for(app)
+    _check_secrets(app)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    crypto.configure(app.config["PII_KEY"])
+    db.init_app(app)
+    _tune_database(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale,
+                   default_translation_directories=os.path.join(os.path.dirname(__file__), "translations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    i18n.init_app(app)
+    security.init_app(app)
+
+    from desk import models  # noqa: F401  (shared tables)
+    from intake import models as _intake  # noqa: F401
+    from referrals import models as _referrals  # noqa: F401
+    from outreach import models as _outreach  # noqa: F401
+    from reports import models as _reports  # noqa: F401
+
+    from desk.admin.views import bp as admin_bp
+    from desk.auth.views import bp as auth_bp
+    from desk.views import bp as core_bp, register_error_pages
+    from intake.views import bp as intake_bp
+    from referrals.views import bp as referrals_bp
+    from outreach.views import bp as outreach_bp
+    from reports.views import bp as reports_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(intake_bp, url_prefix="/intake")
+    app.register_blueprint(referrals_bp, url_prefix="/referrals")
+    app.register_blueprint(outreach_bp, url_prefix="/outreach")
+    app.register_blueprint(reports_bp, url_prefix="/reports")
+    register_error_pages(app)
+    _template_context(app)
+
+    from desk.cli import desk_cli
+    app.cli.add_command(desk_cli)
+
+    if app.config["SCHEDULER_ENABLED"] and not app.config["TESTING"]:
+        from desk.scheduler import start_background
+        start_background(app)
+    return app
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    from desk.models import User
+    try:
+        return db.session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        return None
+
+
+def _check_secrets(app) -> None:
+    if not app.debug and not app.config["TESTING"] and os.environ.get("DESK_ENV") == "production":
+        for key in ("SECRET_KEY", "PII_KEY"):
+            if app.config[key].startswith("dev-only"):
+                raise RuntimeError(f"{key} must be set in production")
+
+
+def _tune_database(app) -> None:
+    """SQLite: WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE for writing requests.
+
+    A deferred transaction that reads and then writes fails at once (SQLITE_BUSY_SNAPSHOT) when another
+    worker wrote in between; taking the write lock up front makes concurrent writers queue instead.
+    """
+    from flask import request
+    from sqlalchemy import event
+
+    from desk.extensions import write_intent
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # SQLAlchemy's "begin" event below emits BEGIN itself
+        cur = dbapi_conn.cursor()
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=30000", "synchronous=NORMAL"):
+            cur.execute("PRAGMA " + pragma)
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+
+    @app.before_request
+    def _mark_intent():
+        write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+
+
+def _template_context(app) -> None:
+    from desk import notify
+    from desk.auth.forms import LanguageForm
+    from desk.nav import navigation
+
+    @app.context_processor
+    def inject():
+        unread = notify.unread_count(current_user) if current_user.is_authenticated else 0
+        return {"nav_items": navigation(current_user), "unread_count": unread, "notification_text": notify.message,
+                "language_form": LanguageForm(formdata=None, locale=i18n.current_locale())}

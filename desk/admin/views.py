@@ -1,0 +1,123 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from desk.access import in_scope, require_roles, scope_clause
+from desk.admin import services
+from desk.admin.forms import UserForm
+from desk.audit import timeline
+from desk.errors import DomainError
+from desk.extensions import db
+from desk.models import Department, Level, OrgUnit, Role, Site, User
+
+bp = Blueprint("admin", __name__)
+PAGE = 50
+
+
+def _unit_choices():
+    units = db.session.scalars(db.select(OrgUnit).where(
+        scope_clause(OrgUnit, current_user), OrgUnit.level.in_([Level.city, Level.county, Level.town, Level.village]))
+        .order_by(OrgUnit.code).limit(3000))
+    return [(u.id, f"{'　' * (list(Level).index(u.level))}{u.name}") for u in units]
+
+
+def _department_choices():
+    depts = db.session.scalars(db.select(Department).join(OrgUnit, Department.county_id == OrgUnit.id)
+                               .where(scope_clause(OrgUnit, current_user)).order_by(Department.county_id,
+                                                                                     Department.id))
+    return [(0, "—")] + [(d.id, f"{d.county.name} {d.name}") for d in depts]
+
+
+def _form(obj=None):
+    form = UserForm(obj=obj)
+    form.org_unit_id.choices = _unit_choices()
+    form.department_id.choices = _department_choices()
+    return form
+
+
+def _resolve(form):
+    unit = db.session.get(OrgUnit, form.org_unit_id.data)
+    if unit is None or not in_scope(current_user, unit):
+        abort(400)
+    department = db.session.get(Department, form.department_id.data) if form.department_id.data else None
+    return unit, department
+
+
+@bp.route("/users")
+@require_roles(Role.admin)
+def users():
+    query = request.args.get("q", "").strip()
+    after = request.args.get("after", type=int)
+    stmt = db.select(User).join(OrgUnit, User.org_unit_id == OrgUnit.id).where(scope_clause(OrgUnit, current_user))
+    if query:
+        stmt = stmt.where(db.or_(User.username.contains(query), User.display_name.contains(query)))
+    if after:
+        stmt = stmt.where(User.id > after)
+    rows = list(db.session.scalars(stmt.order_by(User.id).limit(PAGE + 1)))
+    next_after = rows[PAGE - 1].id if len(rows) > PAGE else None
+    return render_template("admin/users.html", users=rows[:PAGE], q=query, next_after=next_after)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@require_roles(Role.admin)
+def new_user():
+    form = _form()
+    if form.validate_on_submit():
+        unit, department = _resolve(form)
+        if not form.password.data:
+            form.password.errors.append(_("Set a password for the new user."))
+        else:
+            try:
+                services.create_user(actor=current_user, username=form.username.data,
+                                     password=form.password.data, display_name=form.display_name.data,
+                                     org_unit=unit, roles=form.roles.data, department=department)
+            except DomainError as err:
+                db.session.rollback()
+                getattr(form, err.field or "username").errors.append(err.message)
+            else:
+                db.session.commit()
+                flash(_("User created."), "success")
+                return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@require_roles(Role.admin)
+def edit_user(user_id):
+    user = db.session.get(User, user_id)
+    if user is None or not in_scope(current_user, user.org_unit):
+        abort(404)
+    form = _form(obj=user)
+    if request.method == "GET":
+        form.roles.data = [r.value for r in user.roles]
+        form.department_id.data = user.department_id or 0
+    del form.username  # usernames do not change
+    if form.validate_on_submit():
+        unit, department = _resolve(form)
+        try:
+            services.update_user(user, actor=current_user, display_name=form.display_name.data, org_unit=unit,
+                                 roles=form.roles.data, department=department, active=form.active.data,
+                                 password=form.password.data or None)
+        except DomainError as err:
+            db.session.rollback()
+            getattr(form, err.field or "display_name").errors.append(err.message)
+        else:
+            db.session.commit()
+            flash(_("User saved."), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user, entries=timeline("user", user.id))
+
+
+@bp.route("/org")
+@require_roles(Role.admin)
+def org_tree():
+    parent_id = request.args.get("unit", type=int) or current_user.org_unit_id
+    parent = db.session.get(OrgUnit, parent_id)
+    if parent is None or not in_scope(current_user, parent):
+        abort(404)
+    children = list(db.session.scalars(db.select(OrgUnit).where(OrgUnit.parent_id == parent.id)
+                                       .order_by(OrgUnit.code)))
+    sites = list(db.session.scalars(db.select(Site).where(Site.org_unit_id == parent.id)))
+    departments = list(db.session.scalars(db.select(Department).where(Department.county_id == parent.id)))
+    return render_template("admin/org_tree.html", unit=parent, children=children, sites=sites,
+                           departments=departments)

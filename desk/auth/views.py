@@ -1,0 +1,60 @@
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from desk.access import public
+from desk.auth.forms import LanguageForm, LoginForm
+from desk.auth.services import authenticate, set_locale
+from desk.errors import DomainError
+from desk.extensions import db
+from desk.home import home_endpoint
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for(home_endpoint(current_user)))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = authenticate(form.username.data, form.password.data,
+                                max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+                                lockout_minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
+        except DomainError as err:
+            db.session.commit()  # keep the failure count
+            form.password.errors.append(err.message)
+        else:
+            db.session.commit()
+            session.clear()
+            login_user(user)
+            target = request.args.get("next", "")
+            if not target.startswith("/") or target.startswith("//"):
+                target = url_for(home_endpoint(user))
+            return redirect(target)
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def change_language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["locale"] = form.locale.data
+        set_locale(current_user if current_user.is_authenticated else None, form.locale.data)
+        db.session.commit()
+    target = request.form.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("auth.login")
+    return redirect(target)

@@ -1,0 +1,75 @@
+"""`flask desk ...` commands: init, seed-demo, create-user, scheduler, run-job."""
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+
+from desk.extensions import db
+
+desk_cli = AppGroup("desk", help="Petition desk commands.")
+
+
+@desk_cli.command("init")
+@click.option("--size", type=click.Choice(["small", "city"]), default="small")
+@click.option("--seed", "seed_value", type=int, default=7)
+def init_command(size, seed_value):
+    """Create or migrate the database, then load demo data when it is empty."""
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    from desk.models import OrgUnit
+    if db.session.scalar(db.select(OrgUnit.id).limit(1)) is None:
+        from desk.demo.seed import seed_demo
+        seed_demo(size=size, seed=seed_value, progress=True)
+    else:
+        click.echo("Database already has data; demo data not loaded again.")
+
+
+@desk_cli.command("seed-demo")
+@click.option("--size", type=click.Choice(["small", "city"]), default="small")
+@click.option("--seed", "seed_value", type=int, default=7)
+def seed_demo_command(size, seed_value):
+    """Load deterministic demo data (a fresh database is expected)."""
+    from desk.demo.seed import seed_demo
+    seed_demo(size=size, seed=seed_value, progress=True)
+
+
+@desk_cli.command("create-user")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--role", "roles", multiple=True, required=True)
+@click.option("--unit", "unit_code", required=True, help="Org unit code, e.g. 440781")
+@click.option("--name", "display_name", default=None)
+def create_user_command(username, password, roles, unit_code, display_name):
+    """Create a user (e.g. the first administrator)."""
+    from desk.admin.services import create_user
+    from desk.models import OrgUnit
+    unit = db.session.scalar(db.select(OrgUnit).where(OrgUnit.code == unit_code))
+    if unit is None:
+        raise click.BadParameter(f"no org unit with code {unit_code}")
+    create_user(actor=None, username=username, password=password, display_name=display_name or username,
+                org_unit=unit, roles=roles)
+    db.session.commit()
+    click.echo(f"created {username}")
+
+
+@desk_cli.command("scheduler")
+def scheduler_command():
+    """Run the scheduler in this process (one process per deployment; a database lease guards jobs)."""
+    from desk.scheduler import build_scheduler
+    scheduler = build_scheduler(current_app._get_current_object(), blocking=True)
+    click.echo(f"scheduler running {len(scheduler.get_jobs())} jobs; Ctrl-C stops it")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+
+
+@desk_cli.command("run-job")
+@click.argument("name")
+def run_job_command(name):
+    """Run one scheduled job now."""
+    from desk.scheduler import JOBS, load_job_modules, run_job
+    load_job_modules()
+    if name not in JOBS:
+        raise click.BadParameter(f"unknown job; known: {', '.join(sorted(JOBS))}")
+    run = run_job(name)
+    click.echo(f"{name}: {run.outcome} ({run.count})")

@@ -1,0 +1,49 @@
+"""Configuration read from the environment, with a test subclass."""
+import os
+from pathlib import Path
+
+LOCALES = ("zh_Hans", "en", "zh_Hant")
+
+
+def _default_database_url(instance_path: str) -> str:
+    return "sqlite:///" + str(Path(instance_path) / "desk.sqlite")
+
+
+class Config:
+    """Production-shaped defaults; every value can come from the environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    # Key material for personal data (ID numbers, phones): encryption and keyed lookup hashes.
+    PII_KEY = os.environ.get("PII_KEY", "dev-only-pii-key-change-me")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # None: SQLite in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "zh_Hans")
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("TIMEZONE", "Asia/Shanghai")
+    LOCALES = LOCALES
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SECURE_COOKIES", "0") == "1"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
+    LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+    # Statutory clock overrides, e.g. {"conclude": {"limit": 90}} (DOMAIN.md: every value is a setting).
+    CLOCK_RULES: dict = {}
+    DUE_SOON_DAYS = int(os.environ.get("DUE_SOON_DAYS", "3"))
+    SCHEDULER_ENABLED = os.environ.get("SCHEDULER", "0") == "1"
+    TESTING = False
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    PII_KEY = "test-pii-key"
+    WTF_CSRF_ENABLED = False
+    SCHEDULER_ENABLED = False
+    LOGIN_MAX_FAILURES = 3
+
+
+def database_url_for(app) -> str:
+    return app.config.get("SQLALCHEMY_DATABASE_URI") or _default_database_url(app.instance_path)

@@ -1,0 +1,186 @@
+"""Load deterministic demo data: the org tree, sites, rooms, departments, categories, users, then
+each area's own demo records (talent, cases, referrals, orders, outreach, callbacks, reports)."""
+import importlib
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import date
+
+import click
+import sqlalchemy as sa
+
+from desk.demo import catalog, geography
+from desk.extensions import db
+from desk.models import Category, Department, Level, OrgUnit, Role, Room, Site, SiteLevel, User
+
+DEMO_PASSWORD = "demo12345"
+AREA_SEEDERS = ["referrals.demo", "intake.demo", "outreach.demo", "reports.demo"]
+SITE_LEVEL = {Level.county: SiteLevel.county_center, Level.town: SiteLevel.town_station,
+              Level.village: SiteLevel.village_point}
+
+
+@dataclass
+class SeedContext:
+    """What the core seed made, handed to each area's seeder."""
+
+    size: str
+    rng: random.Random
+    today: date
+    units: dict[str, OrgUnit] = field(default_factory=dict)           # by code
+    sites: dict[int, Site] = field(default_factory=dict)              # by org unit id
+    departments: dict[tuple[int, str], Department] = field(default_factory=dict)  # (county id, code)
+    categories: dict[str, Category] = field(default_factory=dict)     # by code
+    users: dict[str, User] = field(default_factory=dict)              # by username
+    extra: dict = field(default_factory=dict)                         # what one area seeder leaves for the next
+    progress: bool = False
+
+    def level(self, level: Level) -> list[OrgUnit]:
+        return [u for u in self.units.values() if u.level == level]
+
+    def say(self, message: str) -> None:
+        if self.progress:
+            click.echo(message)
+
+    def bar(self, items, label: str):
+        """A progress bar on the terminal; silent in tests."""
+        if self.progress:
+            return click.progressbar(items, label=label, show_pos=True)
+        return _NoBar(items)
+
+
+class _NoBar:
+    def __init__(self, items):
+        self.items = items
+
+    def __enter__(self):
+        return self.items
+
+    def __exit__(self, *exc):
+        return False
+
+
+def seed_demo(size: str = "small", seed: int = 7, progress: bool = False, today: date | None = None) -> SeedContext:
+    """Create the demo city; deterministic for a seed. Expects an empty database."""
+    from desk.timeutil import local_today
+    started = time.perf_counter()
+    ctx = SeedContext(size=size, rng=random.Random(seed), today=today or local_today(), progress=progress)
+    steps = [("org tree", _seed_places), ("sites and rooms", _seed_sites), ("departments", _seed_departments),
+             ("categories", _seed_categories), ("demo users", _seed_users)]
+    for module_name in AREA_SEEDERS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as err:
+            if err.name != module_name:
+                raise
+            continue
+        steps.append((module_name, module.seed))
+    for number, (label, step) in enumerate(steps, 1):
+        ctx.say(f"[{number}/{len(steps)}] {label}")
+        step(ctx)
+        db.session.commit()
+    ctx.say(f"demo data ready ({size}, seed {seed}) in {time.perf_counter() - started:.1f} s")
+    return ctx
+
+
+def _seed_places(ctx: SeedContext) -> None:
+    specs = geography.jiangmen_places(ctx.size, ctx.rng)
+    by_level: dict[str, list] = {}
+    for spec in specs:
+        by_level.setdefault(spec.level, []).append(spec)
+    with ctx.bar(list(Level), "org levels") as levels:
+        for level in levels:
+            created = []
+            for spec in by_level.get(level.value, []):
+                unit = OrgUnit(code=spec.code, name=spec.name, level=level, kind=spec.kind,
+                               prefix=geography.COUNTY_PREFIX.get(spec.code))
+                unit.parent_id = ctx.units[spec.parent_code].id if spec.parent_code else None
+                db.session.add(unit)
+                created.append((unit, spec))
+            db.session.flush()
+            for unit, spec in created:
+                unit.attach(ctx.units[spec.parent_code] if spec.parent_code else None)
+                ctx.units[spec.code] = unit
+            db.session.flush()
+
+
+def _seed_sites(ctx: SeedContext) -> None:
+    suffix = {SiteLevel.county_center: "信访超市", SiteLevel.town_station: "综治中心服务站",
+              SiteLevel.village_point: "服务点"}
+    units = [u for u in ctx.units.values() if u.level in SITE_LEVEL]
+    with ctx.bar(units, "sites") as items:
+        for unit in items:
+            site_level = SITE_LEVEL[unit.level]
+            site = Site(org_unit_id=unit.id, name=unit.name + suffix[site_level], level=site_level)
+            db.session.add(site)
+            for kind in catalog.rooms_for_site(unit.level.value, ctx.rng):
+                site.rooms.append(Room(kind=kind.code, name_zh=kind.name_zh, name_en=kind.name_en,
+                                       ticket_prefix=kind.ticket_prefix, roles=",".join(kind.roles)))
+            ctx.sites[unit.id] = site
+    db.session.flush()
+
+
+def _seed_departments(ctx: SeedContext) -> None:
+    for county in ctx.level(Level.county):
+        for spec in catalog.DEPARTMENTS:
+            dept = Department(county_id=county.id, code=spec.code, name_zh=spec.name_zh, name_en=spec.name_en)
+            db.session.add(dept)
+            ctx.departments[(county.id, spec.code)] = dept
+    db.session.flush()
+
+
+def _seed_categories(ctx: SeedContext) -> None:
+    for spec in catalog.CATEGORIES:
+        category = Category(code=spec.code, name_zh=spec.name_zh, name_en=spec.name_en,
+                            roles=",".join(spec.roles), department_code=spec.department_code,
+                            parent_id=ctx.categories[spec.parent_code].id if spec.parent_code else None)
+        db.session.add(category)
+        db.session.flush()
+        ctx.categories[spec.code] = category
+
+
+# username, display name, roles, where ("county" = the demo county 台山市, "town" = its first town,
+# "city"), department code for department officers.
+DEMO_USERS = [
+    ("reception", "接待员 李敏", [Role.receptionist], "county", None),
+    ("mediator", "调解员 陈志强", [Role.talent], "county", None),
+    ("mediator2", "调解员 黄丽华", [Role.talent], "county", None),
+    ("lawyer", "律师 梁文博", [Role.talent], "county", None),
+    ("commander", "镇街指挥 谭国华", [Role.commander], "town", None),
+    ("officer", "人社局 关美玲", [Role.department_officer], "county", "hrss"),
+    ("callback", "回访员 吴晓燕", [Role.callback_staff], "county", None),
+    ("official", "县领导 司徒明", [Role.official], "county", None),
+    ("cityofficial", "市领导 甄伟", [Role.official], "city", None),
+    ("admin", "管理员 余建军", [Role.admin], "city", None),
+    ("townreception", "镇接待员 邝小云", [Role.receptionist], "town", None),
+]
+
+
+def demo_county(ctx: SeedContext) -> OrgUnit:
+    """台山市 is the demo county in both sizes."""
+    return ctx.units["440781"]
+
+
+def demo_town(ctx: SeedContext) -> OrgUnit:
+    county = demo_county(ctx)
+    return min((u for u in ctx.level(Level.town) if u.parent_id == county.id), key=lambda u: u.code)
+
+
+def _seed_users(ctx: SeedContext) -> None:
+    from werkzeug.security import generate_password_hash
+    password_hash = generate_password_hash(DEMO_PASSWORD)  # hashed once: every demo login shares it
+    county, town = demo_county(ctx), demo_town(ctx)
+    units = {"county": county, "town": town, "city": ctx.level(Level.city)[0]}
+    for username, name, roles, where, dept_code in DEMO_USERS:
+        unit = units[where]
+        department = ctx.departments.get((county.id, dept_code)) if dept_code else None
+        site = ctx.sites.get(unit.id)
+        user = User(username=username, display_name=name, password_hash=password_hash, org_unit=unit,
+                    department=department, site_id=site.id if site else None)
+        user.set_roles(roles)
+        db.session.add(user)
+        ctx.users[username] = user
+    db.session.flush()
+
+
+def count_rows(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))

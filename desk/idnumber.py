@@ -1,0 +1,106 @@
+"""Resident ID numbers (GB 11643-1999) and phone numbers: validation, normalisation, masking."""
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_RE = re.compile(r"^\d{17}[\dX]$")
+_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE_RE = re.compile(r"^0\d{2,3}\d{7,8}$")
+
+
+class InvalidIdNumber(ValueError):
+    def __init__(self, message, code: str):
+        super().__init__(str(message))
+        self.message = message
+        self.code = code
+
+
+class InvalidPhoneNumber(ValueError):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass(frozen=True)
+class IdCheck:
+    normalized: str
+    birth_date: date
+    sex: str
+    area_known: bool
+    warning: object = None
+
+
+def check_digit(first17: str) -> str:
+    """Check character of GB 11643-1999: (12 − Σ digit×weight mod 11) mod 11, 10 written X."""
+    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS))
+    value = (12 - total % 11) % 11
+    return "X" if value == 10 else str(value)
+
+
+def _area_known(code: str) -> bool:
+    try:
+        from stdnum.cn import ric
+        ric.get_birth_place(code + "19000101" + "0000")
+        return True
+    except Exception:  # stdnum lacks some genuine (older or newer) area codes: only a warning
+        return False
+
+
+def validate_resident_id(value: str, today: date | None = None) -> IdCheck:
+    """Validate format, birth date and check digit; an unknown area code is a warning, not an error."""
+    number = re.sub(r"\s+", "", value or "").upper()
+    if re.fullmatch(r"\d{15}", number):
+        raise InvalidIdNumber(_l("This is an old 15-digit number; enter the 18-character resident ID."), "format")
+    if not _ID_RE.match(number):
+        raise InvalidIdNumber(_l("A resident ID has 18 characters: 17 digits and a final digit or X."), "format")
+    try:
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        raise InvalidIdNumber(_l("The birth date in this ID number does not exist."), "date") from None
+    if born > (today or date.today()) or born.year < 1900:
+        raise InvalidIdNumber(_l("The birth date in this ID number is not possible."), "date")
+    if check_digit(number[:17]) != number[17]:
+        raise InvalidIdNumber(_l("The check digit does not match: please check the number again."), "checksum")
+    known = _area_known(number[:6])
+    warning = None if known else _l("Unknown area code; check the number with the visitor.")
+    return IdCheck(number, born, "M" if int(number[16]) % 2 else "F", known, warning)
+
+
+def mask_id_number(value: str | None) -> str:
+    """First 6 and last 4 visible (DESIGN.md, personal data)."""
+    if not value:
+        return ""
+    if len(value) <= 10:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def normalize_phone(value: str | None) -> str:
+    digits = re.sub(r"[\s\-()（）]", "", value or "")
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    return digits
+
+
+def validate_phone(value: str) -> str:
+    """A mainland mobile (11 digits) or a landline with its area code; returns the normalised digits."""
+    digits = normalize_phone(value)
+    if _MOBILE_RE.match(digits) or _LANDLINE_RE.match(digits):
+        return digits
+    raise InvalidPhoneNumber(_l("Enter an 11-digit mobile number or a landline with its area code."))
+
+
+def mask_phone(value: str | None) -> str:
+    if not value:
+        return ""
+    if _MOBILE_RE.match(value):
+        return value[:3] + "****" + value[-4:]
+    if value.startswith("0") and len(value) > 8:
+        area = 3 if value[:3] in ("010", "020", "021", "022", "023", "024", "025", "027", "028", "029") else 4
+        return value[:area] + "*" * (len(value) - area - 4) + value[-4:]
+    return "*" * max(len(value) - 4, 0) + value[-4:]

@@ -1,0 +1,198 @@
+"""Cases (matters), their parties, and visits (contacts) — the spine every area hangs on."""
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from desk.enums import TitledEnum, enum_column
+from desk.extensions import db
+from desk.models.org import Category, OrgUnit, PlaceMixin, Site
+from desk.models.people import Person
+from desk.models.users import User
+from desk.timeutil import utcnow
+
+
+class CaseStatus(TitledEnum):
+    registered = "registered"
+    accepted = "accepted"
+    not_accepted = "not_accepted"
+    in_progress = "in_progress"
+    concluded = "concluded"
+    closed = "closed"
+
+    @staticmethod
+    def __titles__():
+        return {"registered": _l("Registered"), "accepted": _l("Accepted"),
+                "not_accepted": _l("Not accepted"), "in_progress": _l("In progress"),
+                "concluded": _l("Concluded"), "closed": _l("Closed")}
+
+
+OPEN_STATUSES = (CaseStatus.registered, CaseStatus.accepted, CaseStatus.in_progress)
+
+
+class PetitionType(TitledEnum):
+    suggestion = "suggestion"
+    accusation = "accusation"
+    demand = "demand"
+
+    @staticmethod
+    def __titles__():
+        return {"suggestion": _l("Suggestion / opinion"), "accusation": _l("Report / accusation"),
+                "demand": _l("Appeal / demand")}
+
+
+class DemandBranch(TitledEnum):
+    """The six branches of appeal/demand matters (2022 Regulations on Letters and Visits Work)."""
+
+    litigation = "litigation"
+    arbitration = "arbitration"
+    party_member = "party_member"
+    administrative = "administrative"
+    violation = "violation"
+    other = "other"
+
+    @staticmethod
+    def __titles__():
+        return {"litigation": _l("Court, procuratorate or police procedure"),
+                "arbitration": _l("Arbitration"), "party_member": _l("Party-member appeal"),
+                "administrative": _l("Administrative reconsideration, ruling, licensing or penalty"),
+                "violation": _l("Punish a violation or protect a right"),
+                "other": _l("Other demand (handled under the 60-day clock)")}
+
+
+class Outcome(TitledEnum):
+    support = "support"
+    explanation = "explanation"
+    no_support = "no_support"
+
+    @staticmethod
+    def __titles__():
+        return {"support": _l("Support"), "explanation": _l("Explanation"),
+                "no_support": _l("No support")}
+
+
+class Channel(TitledEnum):
+    walk_in = "walk_in"
+    phone = "phone"
+    letter = "letter"
+    online = "online"
+    grid = "grid"
+    hotline = "hotline"
+    outreach = "outreach"
+
+    @staticmethod
+    def __titles__():
+        return {"walk_in": _l("Walk-in"), "phone": _l("Phone"), "letter": _l("Letter"),
+                "online": _l("Online"), "grid": _l("Grid report"),
+                "hotline": _l("Hotline transfer"), "outreach": _l("Outreach")}
+
+
+class Case(PlaceMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(24), unique=True)
+    tracking_code: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    site_id: Mapped[int | None] = mapped_column(sa.ForeignKey("site.id"))
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("category.id"))
+    petition_type: Mapped[PetitionType] = mapped_column(enum_column(PetitionType))
+    demand_branch: Mapped[DemandBranch | None] = mapped_column(enum_column(DemandBranch))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    facts: Mapped[str] = mapped_column(sa.Text, default="")
+    demand: Mapped[str] = mapped_column(sa.Text, default="")
+    other_party: Mapped[str] = mapped_column(sa.String(200), default="")
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel))
+    status: Mapped[CaseStatus] = mapped_column(enum_column(CaseStatus), default=CaseStatus.registered)
+    is_group: Mapped[bool] = mapped_column(default=False)
+    head_count: Mapped[int] = mapped_column(default=1)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Statutory clocks: stored when each starts, so overdue queries are plain indexed SQL.
+    received_on: Mapped[date]
+    register_due: Mapped[date]
+    notify_due: Mapped[date]
+    decided_on: Mapped[date | None]
+    accepted_on: Mapped[date | None]
+    conclude_due: Mapped[date | None]
+    extended_on: Mapped[date | None]
+    extension_reason: Mapped[str | None] = mapped_column(sa.Text)
+    not_accepted_reason: Mapped[str | None] = mapped_column(sa.Text)
+    directed_to: Mapped[str | None] = mapped_column(sa.String(200))
+    litigation_track: Mapped[bool] = mapped_column(default=False)
+    concluded_on: Mapped[date | None]
+    outcome: Mapped[Outcome | None] = mapped_column(enum_column(Outcome))
+    outcome_text: Mapped[str | None] = mapped_column(sa.Text)
+    legal_basis: Mapped[str | None] = mapped_column(sa.Text)
+    review_due: Mapped[date | None]
+    review_requested_on: Mapped[date | None]
+    review_reply_due: Mapped[date | None]
+    review_replied_on: Mapped[date | None]
+    closed_on: Mapped[date | None]
+    # The earliest open clock's due date (register, then conclude), for "overdue / due soon" lists.
+    next_due: Mapped[date | None]
+
+    category: Mapped[Category] = relationship(lazy="joined")
+    site: Mapped[Site | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    parties: Mapped[list["CaseParty"]] = relationship(back_populates="case", cascade="all, delete-orphan",
+                                                      order_by="CaseParty.id")
+    visits: Mapped[list["Visit"]] = relationship(back_populates="case", order_by="Visit.visited_at")
+
+    __table_args__ = (
+        sa.Index("ix_case_status_next_due", "status", "next_due"),
+        sa.Index("ix_case_county_created", "county_id", "created_at"),
+        sa.Index("ix_case_town_created", "town_id", "created_at"),
+        sa.Index("ix_case_category_created", "category_id", "created_at"),
+    )
+
+    @property
+    def place(self) -> OrgUnit | None:
+        return db.session.get(OrgUnit, self.place_unit_id) if self.place_unit_id else None
+
+    @property
+    def petitioners(self) -> list[Person]:
+        return [p.person for p in self.parties if p.role == "petitioner"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class CaseParty(db.Model):
+    __tablename__ = "case_party"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"), index=True)
+    # petitioner | representative (a group's elected representative, at most five)
+    role: Mapped[str] = mapped_column(sa.String(16), default="petitioner")
+
+    case: Mapped[Case] = relationship(back_populates="parties")
+    person: Mapped[Person] = relationship(lazy="joined")
+
+    __table_args__ = (sa.UniqueConstraint("case_id", "person_id"),)
+
+
+class Visit(PlaceMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"), index=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"), index=True)
+    site_id: Mapped[int | None] = mapped_column(sa.ForeignKey("site.id"))
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel))
+    received_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    visited_at: Mapped[datetime] = mapped_column(default=utcnow)
+    is_group: Mapped[bool] = mapped_column(default=False)
+    head_count: Mapped[int] = mapped_column(default=1)
+    is_repeat: Mapped[bool] = mapped_column(default=False)
+    repeat_after_conclusion: Mapped[bool] = mapped_column(default=False)
+    similarity: Mapped[float | None]
+    # Guards against a double-submitted form creating two visits.
+    submission_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+
+    case: Mapped[Case] = relationship(back_populates="visits")
+    person: Mapped[Person] = relationship()
+    site: Mapped[Site | None] = relationship()
+    received_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        sa.Index("ix_visit_county_visited", "county_id", "visited_at"),
+        sa.Index("ix_visit_town_visited", "town_id", "visited_at"),
+    )

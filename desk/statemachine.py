@@ -1,0 +1,43 @@
+"""A state machine declared as data: a transition table, one check, one audit row per move."""
+from dataclasses import dataclass, field
+from typing import Callable
+
+from flask_babel import lazy_gettext as _l
+
+from desk.audit import record_audit
+from desk.errors import IllegalTransition
+
+
+@dataclass
+class StateMachine:
+    """``transitions`` maps each state to the set of states it may move to."""
+
+    entity: str
+    transitions: dict
+    state_attr: str = "status"
+    on_enter: dict[object, Callable] = field(default_factory=dict)
+
+    def allowed(self, obj) -> set:
+        return set(self.transitions.get(getattr(obj, self.state_attr), ()))
+
+    def can(self, obj, target) -> bool:
+        return target in self.allowed(obj)
+
+    def move(self, obj, target, *, actor, action: str | None = None, reason: str | None = None,
+             detail: dict | None = None):
+        """Check the table, set the state, run the target's side effect, write the audit row."""
+        current = getattr(obj, self.state_attr)
+        if target not in self.transitions.get(current, ()):
+            raise IllegalTransition(_l("This %(entity)s cannot move from “%(src)s” to “%(dst)s”.",
+                                       entity=self.entity, src=_title(current), dst=_title(target)))
+        setattr(obj, self.state_attr, target)
+        hook = self.on_enter.get(target)
+        if hook:
+            hook(obj)
+        record_audit(actor=actor, entity=self.entity, entity_id=obj.id, action=action or str(target),
+                     from_state=current, to_state=target, reason=reason, detail=detail)
+        return obj
+
+
+def _title(state):
+    return getattr(state, "title", state)

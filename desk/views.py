@@ -1,0 +1,70 @@
+"""Core pages: the front door, the health check, a generic home, notifications, error pages."""
+from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import text
+
+from desk import notify
+from desk.access import public
+from desk.extensions import db
+from desk.home import home_endpoint
+
+bp = Blueprint("core", __name__)
+
+
+@bp.route("/")
+@public
+def index():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for(home_endpoint(current_user)))
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = "ok"
+    except Exception:  # the check must answer even when the database is down
+        db.session.rollback()
+        database = "unavailable"
+    status = 200 if database == "ok" else 503
+    return jsonify(status="ok" if status == 200 else "degraded", database=database,
+                   backend=db.engine.dialect.name), status
+
+
+@bp.route("/home")
+@login_required
+def home():
+    return render_template("desk/home.html")
+
+
+@bp.route("/notifications")
+@login_required
+def notifications():
+    items = notify.recent_for(current_user)
+    notify.mark_read(current_user)
+    db.session.commit()
+    return render_template("desk/notifications.html", items=items)
+
+
+def render_error(code: int, title: str, message: str):
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def register_error_pages(app) -> None:
+    pages = {
+        400: (lambda: _("Bad request"), lambda: _("The request could not be understood. Please go back and try again.")),
+        403: (lambda: _("Not allowed"), lambda: _("You do not have permission to see this page.")),
+        404: (lambda: _("Not found"), lambda: _("This page or record does not exist, or is outside your area.")),
+        405: (lambda: _("Not allowed"), lambda: _("This action is not available here.")),
+        413: (lambda: _("File too large"), lambda: _("The upload is larger than the limit.")),
+        500: (lambda: _("Something went wrong"), lambda: _("The error has been logged. Please try again later.")),
+    }
+    for code, (title, message) in pages.items():
+        def handler(error, code=code, title=title, message=message):
+            if code == 500:
+                db.session.rollback()
+            return render_error(code, title(), message())
+        app.register_error_handler(code, handler)

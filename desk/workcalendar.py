@@ -1,0 +1,97 @@
+"""China's working-day calendar: official holidays and adjusted working days (调休) from
+``chinesecalendar``; for a year it does not know, weekends plus fixed-date holidays, said out loud."""
+import logging
+from datetime import date, timedelta
+from functools import lru_cache
+
+from flask_babel import lazy_gettext as _l
+
+log = logging.getLogger("desk.workcalendar")
+
+
+class WorkCalendar:
+    def __init__(self):
+        self._fallback_years: set[int] = set()
+        self._fallback_holidays: dict[int, set[date]] = {}
+
+    @property
+    def fallback_years(self) -> frozenset[int]:
+        return frozenset(self._fallback_years)
+
+    def uses_fallback(self, year: int) -> bool:
+        if year not in self._fallback_years:
+            self.is_working_day(date(year, 6, 1))  # probe once; records the year if unknown
+        return year in self._fallback_years
+
+    def fallback_notice(self, d: date):
+        if self.uses_fallback(d.year):
+            return _l("The official holiday schedule for %(year)s is not known yet; working days are estimated "
+                      "from weekends and fixed-date holidays.", year=d.year)
+        return None
+
+    def is_working_day(self, d: date) -> bool:
+        return _is_working_day(self, d)
+
+    def is_rest_day(self, d: date) -> bool:
+        return not self.is_working_day(d)
+
+    def next_working_day_on_or_after(self, d: date) -> date:
+        while not self.is_working_day(d):
+            d += timedelta(days=1)
+        return d
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """The day of the event is not counted; n=0 is the same day."""
+        d = start
+        while n > 0:
+            d += timedelta(days=1)
+            if self.is_working_day(d):
+                n -= 1
+        return d
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days after ``start`` up to and including ``end``."""
+        count, d = 0, start
+        while d < end:
+            d += timedelta(days=1)
+            count += self.is_working_day(d)
+        return count
+
+    def _official(self, d: date) -> bool | None:
+        if d.year in self._fallback_years:
+            return None
+        import chinese_calendar
+        try:
+            return chinese_calendar.is_workday(d)
+        except NotImplementedError:
+            self._fallback_years.add(d.year)
+            log.warning("chinesecalendar has no data for %s; falling back to weekends and fixed-date holidays",
+                        d.year)
+            return None
+
+    def _fallback(self, d: date) -> bool:
+        if d.year not in self._fallback_holidays:
+            import holidays
+            self._fallback_holidays[d.year] = set(holidays.China(years=d.year).keys())
+        return d.weekday() < 5 and d not in self._fallback_holidays[d.year]
+
+
+@lru_cache(maxsize=100_000)
+def _cached(calendar_id: int, d: date) -> bool:
+    calendar = _CALENDARS[calendar_id]
+    official = calendar._official(d)
+    return calendar._fallback(d) if official is None else official
+
+
+def _is_working_day(calendar: WorkCalendar, d: date) -> bool:
+    return _cached(id(calendar), d)
+
+
+_CALENDARS: dict[int, WorkCalendar] = {}
+
+
+def default_calendar() -> WorkCalendar:
+    if not _CALENDARS:
+        calendar = WorkCalendar()
+        _CALENDARS[id(calendar)] = calendar
+    return next(iter(_CALENDARS.values()))

@@ -1,0 +1,1 @@
+"""Walk-in reception, queue tickets, repeat-visit detection, citizen portal, channel imports."""

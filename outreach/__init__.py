@@ -1,0 +1,1 @@
+"""Outreach requests and assignments, field intake, service records, mediation and agreements."""

@@ -1,0 +1,1 @@
+"""Talent pool, matching, referrals to rooms and talent, dispatch orders to departments."""

@@ -1,0 +1,1 @@
+"""Measures, callbacks, dashboards, charts, monthly PDF summaries, exports and report jobs."""

@@ -1,0 +1,145 @@
+"""Shared fixtures: an app on each database backend, clients, logins by role, and factories.
+
+Every test that takes ``app`` (or anything built on it) runs once on SQLite and once on PostgreSQL
+when a server is reachable (TEST_DATABASE_URL, else a local server on 127.0.0.1:5432).
+"""
+import os
+import socket
+import tempfile
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from desk import create_app
+from desk.config import TestConfig
+from desk.extensions import db
+from tests.factories import World, build_world, make_user
+
+PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=0.5):
+            pass
+    except OSError:
+        return None
+    try:
+        engine = sa.create_engine(PG_DEFAULT)
+        with engine.connect():
+            pass
+        engine.dispose()
+        return PG_DEFAULT
+    except Exception:
+        return None
+
+
+PG_URL = _postgres_url()
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def database_urls(tmp_path_factory):
+    """One empty schema per backend and worker, created once per session."""
+    urls = {"sqlite": "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")}
+    if PG_URL:
+        # TEST_DB_SUFFIX keeps parallel checkouts on one machine out of each other's databases.
+        suffix = os.environ.get("TEST_DB_SUFFIX", "")
+        name = f"desk_test{'_' + suffix if suffix else ''}_{_worker()}"
+        admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        urls["postgresql"] = sa.engine.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    for backend, url in urls.items():
+        app = create_app(_config(url))
+        with app.app_context():
+            db.create_all()
+            db.engine.dispose()
+    return urls
+
+
+def _config(url: str) -> dict:
+    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    config["SQLALCHEMY_DATABASE_URI"] = url
+    return config
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def app(backend, database_urls):
+    app = create_app(_config(database_urls[backend]))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_all_tables()
+        db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    tables = [t for t in db.metadata.sorted_tables]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def world(app) -> World:
+    """A small org tree: a city, two counties, towns, villages, sites, rooms, departments, categories."""
+    world = build_world()
+    db.session.commit()
+    return world
+
+
+@pytest.fixture
+def login_as(app, world):
+    """``login_as(role, unit=None, department=None)`` → a test client logged in as a new user."""
+    def login(*roles, unit=None, department=None, username=None):
+        user = make_user(world, *roles, unit=unit or world.county, department=department, username=username)
+        db.session.commit()
+        test_client = app.test_client()
+        with test_client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        test_client.user = user
+        return test_client
+    return login
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    path = Path(__file__).parent / "e2e" / "artifacts"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture
+def tmp_instance(tmp_path):
+    return Path(tempfile.mkdtemp(dir=tmp_path))

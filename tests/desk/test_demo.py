@@ -1,0 +1,47 @@
+"""The small demo loads deterministically and every demo login reaches its home page."""
+import pytest
+import sqlalchemy as sa
+
+from desk.demo.seed import DEMO_PASSWORD, DEMO_USERS, count_rows, seed_demo
+from desk.extensions import db
+from desk.models import Category, Department, Level, OrgUnit, Room, Site, User
+from referrals.models import Talent
+
+
+@pytest.fixture
+def demo(app):
+    return seed_demo(size="small", seed=7)
+
+
+def test_small_demo_counts(demo):
+    levels = dict(db.session.execute(sa.select(OrgUnit.level, sa.func.count()).group_by(OrgUnit.level)).all())
+    assert levels[Level.county] == 2 and levels[Level.town] == 6 and levels[Level.village] == 24
+    assert count_rows(Site) == 2 + 6 + 24
+    assert count_rows(Room) > count_rows(Site)
+    assert count_rows(Department) == 2 * 20
+    assert count_rows(Category) > 30
+    assert count_rows(User) == len(DEMO_USERS)
+    assert count_rows(Talent) >= 60
+
+
+def test_every_demo_login_reaches_its_home_page(demo, app):
+    for username, *_ in DEMO_USERS:
+        client = app.test_client()
+        response = client.post("/login", data={"username": username, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, username
+        home = client.get(response.headers["Location"])
+        assert home.status_code == 200, (username, response.headers["Location"])
+
+
+def test_demo_is_deterministic(app):
+    seed_demo(size="small", seed=11)
+    first = [t.name for t in db.session.scalars(sa.select(Talent).order_by(Talent.id).limit(20))]
+    names = db.session.scalars(sa.select(OrgUnit.name).where(OrgUnit.level == Level.village)
+                               .order_by(OrgUnit.code)).all()
+    from tests.conftest import _empty_all_tables
+    db.session.remove()
+    _empty_all_tables()
+    seed_demo(size="small", seed=11)
+    assert [t.name for t in db.session.scalars(sa.select(Talent).order_by(Talent.id).limit(20))] == first
+    assert db.session.scalars(sa.select(OrgUnit.name).where(OrgUnit.level == Level.village)
+                              .order_by(OrgUnit.code)).all() == names
