@@ -104,3 +104,6 @@ class TalentConflict(db.Model):
     person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
     name: Mapped[str] = mapped_column(sa.String(200))
     note: Mapped[str] = mapped_column(sa.String(200), default="")
+
+
+from referrals.order_models import *  # noqa: E402,F401,F403

@@ -1,0 +1,23 @@
+"""Run every benchmark script in turn (`make bench`); each prints its own BENCH lines."""
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+SCRIPTS: list[str] = []
+
+
+def main() -> int:
+    args = sys.argv[1:]
+    failed = []
+    for name in SCRIPTS:
+        print(f"== {name}", flush=True)
+        if subprocess.call([sys.executable, str(HERE / name), *args], cwd=HERE.parent.parent) != 0:
+            failed.append(name)
+    if failed:
+        print("benchmarks that did not run to the end: " + ", ".join(failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
