@@ -25,8 +25,7 @@ def seed(ctx: SeedContext) -> None:
     rooms_by_site: dict[int, dict[str, int]] = {}
     for room in db.session.scalars(sa.select(Room)):
         rooms_by_site.setdefault(room.site_id, {})[room.kind] = room.id
-    talent_rows, skill_rows = [], []
-    next_id = (db.session.scalar(sa.select(sa.func.max(Talent.id))) or 0) + 1
+    talent_rows, skills = [], []
     with ctx.bar(range(total), "talent") as numbers:
         for n in numbers:
             county = counties[n % len(counties)]
@@ -37,19 +36,20 @@ def seed(ctx: SeedContext) -> None:
             site = ctx.sites[unit.id]
             room_kind = ROOM_FOR_ROLE.get(spec.role)
             talent_rows.append(dict(
-                id=next_id, name=spec.name, sex=spec.sex, role=spec.role, languages=",".join(spec.languages),
+                name=spec.name, sex=spec.sex, role=spec.role, languages=",".join(spec.languages),
                 site_id=site.id, room_id=rooms_by_site.get(site.id, {}).get(room_kind),
                 stationing=spec.stationing, weekdays=",".join(str(d) for d in spec.weekdays),
                 capacity=spec.capacity, open_load=0, licence_no=spec.licence_no,
                 phone=encrypt(spec.phone), phone_hash=lookup_hash(spec.phone), active=ctx.rng.random() > 0.03,
                 city_id=unit.city_id, county_id=unit.county_id, town_id=unit.town_id, village_id=None,
                 grid_id=None))
-            for code in spec.skills:
-                if code in ctx.categories:
-                    skill_rows.append({"talent_id": next_id, "category_id": ctx.categories[code].id})
-            next_id += 1
+            skills.append([ctx.categories[code].id for code in spec.skills if code in ctx.categories])
+    ids: list[int] = []
+    insert = sa.insert(Talent).returning(Talent.id, sort_by_parameter_order=True)
     for start in range(0, len(talent_rows), 2000):
-        db.session.execute(sa.insert(Talent), talent_rows[start:start + 2000])
+        ids.extend(db.session.scalars(insert, talent_rows[start:start + 2000]))
+    skill_rows = [{"talent_id": talent_id, "category_id": category_id}
+                  for talent_id, category_ids in zip(ids, skills) for category_id in category_ids]
     for start in range(0, len(skill_rows), 5000):
         db.session.execute(talent_skill.insert(), skill_rows[start:start + 5000])
     _link_demo_logins(ctx)

@@ -1,0 +1,1 @@
+"""Deterministic demo data: a Jiangmen-sized city and the people and matters in it."""
