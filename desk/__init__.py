@@ -59,6 +59,7 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(reports_bp, url_prefix="/reports")
     register_error_pages(app)
     _template_context(app)
+    _forget_request_state(app)
 
     from desk.cli import desk_cli
     app.cli.add_command(desk_cli)
@@ -115,6 +116,17 @@ def _tune_database(app) -> None:
     @app.before_request
     def _mark_intent():
         write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+
+
+def _forget_request_state(app) -> None:
+    """The logged-in user and the locale are cached on ``g``; drop them when a request ends so that an
+    app context outliving one request (tests, CLI) never carries one request's user into the next."""
+    from flask import g
+
+    @app.teardown_request
+    def _forget(_exc):
+        g.pop("_login_user", None)
+        g.pop("_flask_babel", None)
 
 
 def _template_context(app) -> None:

@@ -67,5 +67,5 @@ def log_in(page, base_url: str, username: str, password: str = "demo12345") -> N
     page.goto(base_url + "/login")
     page.fill("#username", username)
     page.fill("#password", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")

@@ -12,11 +12,11 @@ def test_log_in_and_switch_language(live_server, page, artifacts_dir):
     assert page.locator("h1").inner_text() == "信访矛盾纠纷一站式服务台"
     log_in(page, live_server.url, "admin")
     assert page.locator("h1").first.inner_text() == "用户"
-    page.select_option("#locale", "en")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.select_option("#locale", "en")
     assert page.locator("h1").first.inner_text() == "Users"
-    page.select_option("#locale", "zh_Hant")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.select_option("#locale", "zh_Hant")
     assert page.locator("h1").first.inner_text() == "用戶"
     page.screenshot(path=str(artifacts_dir / "admin-users-zh-hant.png"), full_page=True)
     page.reload()
