@@ -133,9 +133,11 @@ def _template_context(app) -> None:
     from desk import notify
     from desk.auth.forms import LanguageForm
     from desk.nav import navigation
+    from desk.panels import case_panels
 
     @app.context_processor
     def inject():
         unread = notify.unread_count(current_user) if current_user.is_authenticated else 0
         return {"nav_items": navigation(current_user), "unread_count": unread, "notification_text": notify.message,
+                "case_panels": case_panels,
                 "language_form": LanguageForm(formdata=None, locale=i18n.current_locale())}

@@ -1,5 +1,154 @@
-from flask import Blueprint
+"""Reception: the walk-in form, the look-up of earlier visits, the confirmation, revealing an ID number."""
+import os
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+import sqlalchemy as sa
+
+from desk.access import get_in_scope, in_scope, require_roles, scope_clause
+from desk.audit import record_audit
+from desk.errors import DomainError
+from desk.extensions import db
+from desk.idnumber import InvalidIdNumber, validate_resident_id
+from desk.models import Case, Category, Channel, DemandBranch, Level, OrgUnit, PetitionType, Person, Role, Site, Visit
+from intake.attachments import check_upload, store_attachment
+from intake.forms import ReceptionForm
+from intake.models import Ticket
+from intake.reception import PersonInput, VisitInput, register_visit
+from intake.repeat import find_prior_cases
 
 bp = Blueprint("intake", __name__)
+RECEPTION = (Role.receptionist,)
+
+
+def user_site(user) -> Site | None:
+    """The receptionist's own site, else the site of their org unit."""
+    if user.site_id:
+        return db.session.get(Site, user.site_id)
+    return db.session.scalar(sa.select(Site).where(Site.org_unit_id == user.org_unit_id))
+
+
+def _choices(form: ReceptionForm) -> None:
+    categories = list(db.session.scalars(sa.select(Category).order_by(Category.code)))
+    names = {c.id: c.name for c in categories}
+    form.category_id.choices = [(c.id, f"{names[c.parent_id]} › {c.name}" if c.parent_id else c.name)
+                                for c in categories]
+    places = db.session.scalars(sa.select(OrgUnit).where(
+        scope_clause(OrgUnit, current_user), OrgUnit.level.in_([Level.village, Level.grid, Level.town]))
+        .order_by(OrgUnit.code).limit(5000))
+    form.place_id.choices = [(u.id, ("　" if u.level == Level.grid else "") + u.full_name) for u in places]
+
+
+def _lookup(form: ReceptionForm) -> dict:
+    """Earlier visits and cases of whoever this may be; an unknown area code is only a warning."""
+    warning = None
+    if form.id_number.data:
+        try:
+            warning = validate_resident_id(form.id_number.data).warning
+        except InvalidIdNumber:
+            pass
+    place = db.session.get(OrgUnit, form.place_id.data) if form.place_id.data else None
+    candidates = find_prior_cases(
+        id_number=form.id_number.data or None, phone=form.phone.data or None, name=form.name.data or None,
+        town_id=(place.town_id if place else None) or current_user.org_unit.town_id,
+        category_id=form.category_id.data, text=f"{form.title.data or ''} {form.facts.data or ''}")
+    visible = [c for c in candidates if in_scope(current_user, c.case)]
+    return {"candidates": visible, "id_warning": warning, "looked_up": True}
+
+
+def _visit_input(form: ReceptionForm) -> VisitInput:
+    place = db.session.get(OrgUnit, form.place_id.data)
+    if place is None or not in_scope(current_user, place):
+        raise DomainError(_("Choose a place inside your area."), field="place_id")
+    decision = form.repeat_decision.data or "new"
+    case_part, _sep, person_part = decision.partition(":")
+    reps = [PersonInput(name=row.form.name.data.strip(), id_number=row.form.id_number.data or None,
+                        phone=row.form.phone.data or None)
+            for row in form.representatives.entries if row.form.filled]
+    petition_type = PetitionType(form.petition_type.data)
+    return VisitInput(
+        person=PersonInput(name=form.name.data, id_number=form.id_number.data or None,
+                           phone=form.phone.data or None, language=form.language.data),
+        channel=Channel(form.channel.data), place=place, category=db.session.get(Category, form.category_id.data),
+        petition_type=petition_type,
+        demand_branch=DemandBranch(form.demand_branch.data) if petition_type == PetitionType.demand else None,
+        title=form.title.data, facts=form.facts.data or "", demand=form.demand.data or "",
+        other_party=form.other_party.data or "", head_count=form.head_count.data or 1, representatives=reps,
+        link_case_id=int(case_part) if case_part.isdigit() else None,
+        person_id=int(person_part) if person_part.isdigit() else None, submission_key=form.submission_key.data)
+
+
+@bp.route("/", methods=["GET", "POST"])
+@require_roles(*RECEPTION)
+def reception():
+    form = ReceptionForm()
+    _choices(form)
+    context = {"candidates": [], "id_warning": None, "looked_up": False}
+    if request.method == "POST" and request.form.get("action") == "lookup":
+        form.validate()  # shows field errors, keeps everything typed
+        context.update(_lookup(form))
+    elif form.validate_on_submit():
+        context.update(_lookup(form))
+        undecided = any(c.likely_same for c in context["candidates"]) and not form.repeat_decision.data
+        uploads = [f for f in form.attachments.data or [] if getattr(f, "filename", "")]
+        try:
+            files = [(f.filename, f.read()) for f in uploads]
+            for name, data in files:
+                check_upload(name, data)
+            if undecided:
+                raise DomainError(_("This may be a matter that came before: choose “same matter” or “new matter”."),
+                                  field="repeat_decision")
+            visit = register_visit(actor=current_user, site=user_site(current_user), data=_visit_input(form))
+            folder = os.path.join(current_app.instance_path, "attachments")
+            for name, data in files:
+                store_attachment(case=visit.case, filename=name, data=data, folder=folder, actor=current_user)
+        except DomainError as err:
+            db.session.rollback()
+            _field_error(form, err)
+        else:
+            db.session.commit()
+            return redirect(url_for("intake.registered", visit_id=visit.id))
+    return render_template("intake/reception.html", form=form, **context)
+
+
+def _field_error(form, err: DomainError) -> None:
+    field = getattr(form, err.field, None) if err.field else None
+    if field is not None:
+        field.errors = list(field.errors) + [err.message]
+    else:
+        flash(str(err.message), "error")
+
+
+@bp.route("/lookup", methods=["POST"])
+@require_roles(*RECEPTION)
+def lookup():
+    """The look-up fragment the reception page fetches as the receptionist types (POST: no ID in URLs)."""
+    form = ReceptionForm()
+    _choices(form)
+    form.validate()
+    return render_template("intake/_lookup.html", form=form, **_lookup(form))
+
+
+@bp.route("/visits/<int:visit_id>")
+@require_roles(*RECEPTION)
+def registered(visit_id):
+    visit = get_in_scope(Visit, visit_id, current_user)
+    ticket = db.session.scalar(sa.select(Ticket).where(Ticket.visit_id == visit.id))
+    return render_template("intake/registered.html", visit=visit, case=visit.case, ticket=ticket)
+
+
+@bp.route("/people/<int:person_id>/reveal", methods=["POST"])
+@require_roles(*RECEPTION)
+def reveal_id(person_id):
+    """Show one full ID number to a receptionist; every reveal is audited."""
+    person = db.session.get(Person, person_id)
+    if person is None or not in_scope(current_user, person):
+        abort(404)
+    record_audit(actor=current_user, entity="person", entity_id=person.id, action="reveal_id")
+    db.session.commit()
+    return render_template("intake/_revealed.html", person=person)
+
 
 from intake import case_views  # noqa: E402,F401  (case pages share this blueprint)
+from intake import queue_views  # noqa: E402,F401

@@ -4,7 +4,7 @@ Every view argument that names a record needs an entry here; the access test fai
 """
 from desk.extensions import db
 from desk.models import Role
-from tests.factories import make_case, make_user
+from tests.factories import make_case, make_person, make_user, valid_id_number
 
 
 def _user(world):
@@ -31,10 +31,43 @@ def _unit(world):
     return world.town.id
 
 
+def _person(world):
+    person = make_person(world, id_number=valid_id_number())
+    db.session.commit()
+    return person.id
+
+
+def _visit(world):
+    case = make_case(world)
+    db.session.commit()
+    return case.visits[0].id
+
+
+def _ticket(world):
+    from intake.tickets import issue_ticket
+    ticket = issue_ticket(site=world.county_site, room=world.county_site.rooms[0])
+    db.session.commit()
+    return ticket.id
+
+
+def _attachment(world):
+    from intake.models import Attachment
+    case = make_case(world)
+    attachment = Attachment(case_id=case.id, filename="a.pdf", mime="application/pdf", size=5, sha256="0" * 64,
+                            path="/nonexistent")
+    db.session.add(attachment)
+    db.session.commit()
+    return attachment.id
+
+
 FACTORIES = {
     "user_id": _user,
     "case_id": _case,
     "site_id": _site,
     "room_id": _room,
     "unit_id": _unit,
+    "person_id": _person,
+    "visit_id": _visit,
+    "ticket_id": _ticket,
+    "attachment_id": _attachment,
 }

@@ -25,14 +25,21 @@ def _rules():
 RULES = _rules()
 
 
+ARG = re.compile(r"<(?:(\w+)(?:\(([^)]*)\))?:)?(\w+)>")
+
+
 def _url(rule: str, values: dict) -> str:
-    def sub(match):
-        return str(values[match.group(2)])
-    return re.sub(r"<(?:(\w+):)?(\w+)>", sub, rule)
+    return ARG.sub(lambda m: str(values[m.group(3)]), rule)
+
+
+def _args(rule: str) -> list[tuple[str, str | None]]:
+    """(name, fixed value) per URL argument; an ``any(a, b)`` argument takes its first option."""
+    return [(name, options.split(",")[0].strip() if converter == "any" else None)
+            for converter, options, name in ARG.findall(rule)]
 
 
 def _placeholder_values(rule: str) -> dict:
-    return {name: 1 for _, name in re.findall(r"<(?:(\w+):)?(\w+)>", rule)}
+    return {name: fixed or 1 for name, fixed in _args(rule)}
 
 
 @pytest.mark.parametrize("endpoint,rule,method,roles", RULES)
@@ -55,10 +62,10 @@ def test_wrong_role_is_refused(login_as, world, endpoint, rule, method, roles):
                          [r for r in RULES if r.values[3] and "<" in r.values[1]])
 def test_out_of_scope_record_is_refused(login_as, world, endpoint, rule, method, roles):
     """A user of the right role in 开平市 cannot open a record of 台山市 (and vice versa)."""
-    names = [name for _, name in re.findall(r"<(?:(\w+):)?(\w+)>", rule)]
-    missing = [n for n in names if n not in record_factories.FACTORIES]
+    args = _args(rule)
+    missing = [name for name, fixed in args if fixed is None and name not in record_factories.FACTORIES]
     assert not missing, f"add a factory for {missing} in tests/record_factories.py"
-    values = {name: record_factories.FACTORIES[name](world) for name in names}
+    values = {name: fixed or record_factories.FACTORIES[name](world) for name, fixed in args}
     role = sorted(roles)[0]
     client = login_as(role, unit=world.other_county, department=world.far_department)
     response = client.open(_url(rule, values), method=method)

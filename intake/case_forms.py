@@ -1,0 +1,45 @@
+"""Forms for the case actions and the case list filters."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from desk.models import CaseStatus, Channel, Outcome
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+
+
+class RefuseForm(FlaskForm):
+    reason = TextAreaField(_l("Reason for not accepting"), validators=[DataRequired(), Length(max=2000)])
+    directed_to = StringField(_l("Directed to"), validators=[DataRequired(), Length(max=200)],
+                              description=_l("e.g. 台山市人民法院 for a matter that belongs to litigation"))
+
+
+class ConcludeForm(FlaskForm):
+    outcome = SelectField(_l("Decision"), choices=Outcome.choices())
+    opinion = TextAreaField(_l("Handling opinion: facts, reasons and decision"),
+                            validators=[DataRequired(), Length(max=8000)])
+    legal_basis = TextAreaField(_l("Legal basis"), validators=[Length(max=2000)])
+
+
+class EmptyForm(FlaskForm):
+    """A POST with only the CSRF token (accept, start, close)."""
+
+
+class CaseFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Reference, name or phone"), validators=[Optional(), Length(max=60)])
+    status = SelectField(_l("Status"), choices=[("", "—")] + CaseStatus.choices(), validators=[Optional()])
+    category_id = SelectField(_l("Category"), coerce=lambda v: int(v) if v else None, validators=[Optional()])
+    channel = SelectField(_l("Channel"), choices=[("", "—")] + Channel.choices(), validators=[Optional()])
+    overdue = SelectField(_l("Clock"), choices=[("", "—"), ("overdue", _l("Overdue")), ("due_soon", _l("Due soon"))],
+                          validators=[Optional()])
+    due_days = IntegerField(_l("Due within (days)"), validators=[Optional(), NumberRange(min=0, max=365)])
+    repeat = SelectField(_l("Repeat visits"), choices=[("", "—"), ("1", _l("Has a repeat visit"))],
+                         validators=[Optional()])
+    start = DateField(_l("Received from"), validators=[Optional()])
+    end = DateField(_l("Received until"), validators=[Optional()])

@@ -1,0 +1,131 @@
+"""Case lists: filters, search, keyset pagination, CSV export, overdue and due-soon queries."""
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+
+from desk.access import scope_clause
+from desk.crypto import lookup_hash
+from desk.extensions import db
+from desk.idnumber import normalize_phone
+from desk.models import OPEN_STATUSES, Case, CaseParty, CaseStatus, Channel, Person, Visit
+
+PAGE = 50
+
+
+@dataclass
+class CaseFilters:
+    q: str = ""
+    status: str = ""
+    category_id: int | None = None
+    channel: str = ""
+    clock: str = ""               # "overdue" | "due_soon"
+    due_days: int | None = None
+    repeat: bool = False
+    start: date | None = None
+    end: date | None = None
+
+
+def filtered_cases(user, filters: CaseFilters, today: date, soon_days: int = 3):
+    """The SELECT for the user's cases under the filters (no ordering, no paging)."""
+    stmt = sa.select(Case).where(scope_clause(Case, user))
+    if filters.status:
+        stmt = stmt.where(Case.status == CaseStatus(filters.status))
+    if filters.category_id:
+        stmt = stmt.where(Case.category_id == filters.category_id)
+    if filters.channel:
+        stmt = stmt.where(Case.channel == Channel(filters.channel))
+    if filters.clock == "overdue":
+        stmt = stmt.where(Case.status.in_(OPEN_STATUSES), Case.next_due < today)
+    elif filters.clock == "due_soon":
+        stmt = stmt.where(Case.status.in_(OPEN_STATUSES), Case.next_due >= today,
+                          Case.next_due <= today + timedelta(days=soon_days))
+    if filters.due_days is not None:
+        stmt = stmt.where(Case.status.in_(OPEN_STATUSES), Case.next_due >= today,
+                          Case.next_due <= today + timedelta(days=filters.due_days))
+    if filters.repeat:
+        stmt = stmt.where(sa.exists().where(Visit.case_id == Case.id, Visit.is_repeat.is_(True)))
+    if filters.start:
+        stmt = stmt.where(Case.received_on >= filters.start)
+    if filters.end:
+        stmt = stmt.where(Case.received_on <= filters.end)
+    if filters.q:
+        stmt = stmt.where(_search(filters.q.strip()))
+    return stmt
+
+
+def _search(q: str):
+    """Reference prefix, petitioner name, or phone by keyed hash (never a LIKE over encrypted data)."""
+    people = sa.select(CaseParty.case_id).join(Person, Person.id == CaseParty.person_id)
+    phone = normalize_phone(q)
+    by_phone = people.where(Person.phone_hash == lookup_hash(phone)) if phone.isdigit() and len(phone) >= 7 else None
+    conditions = [Case.reference.startswith(q.upper()), Case.id.in_(people.where(Person.name == q))]
+    if by_phone is not None:
+        conditions.append(Case.id.in_(by_phone))
+    return sa.or_(*conditions)
+
+
+def page_of_cases(user, filters: CaseFilters, today: date, before: str | None = None, limit: int = PAGE,
+                  soon_days: int = 3) -> tuple[list[Case], str | None]:
+    """Newest first; ``before`` is the keyset cursor "<created_at iso>,<id>" of the last row shown."""
+    stmt = filtered_cases(user, filters, today, soon_days)
+    cursor = parse_cursor(before)
+    if cursor:
+        created, ident = cursor
+        stmt = stmt.where(sa.or_(Case.created_at < created, sa.and_(Case.created_at == created, Case.id < ident)))
+    rows = list(db.session.scalars(stmt.order_by(Case.created_at.desc(), Case.id.desc()).limit(limit + 1)))
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = f"{rows[-1].created_at.isoformat()},{rows[-1].id}"
+    return rows, next_cursor
+
+
+def parse_cursor(value: str | None):
+    if not value or "," not in value:
+        return None
+    stamp, _, ident = value.rpartition(",")
+    try:
+        return datetime.fromisoformat(stamp), int(ident)
+    except ValueError:
+        return None
+
+
+def overdue_cases(user, today: date, limit: int = 500) -> list[Case]:
+    return list(db.session.scalars(filtered_cases(user, CaseFilters(clock="overdue"), today)
+                                   .order_by(Case.next_due).limit(limit)))
+
+
+def due_soon_cases(user, today: date, days: int, limit: int = 500) -> list[Case]:
+    return list(db.session.scalars(filtered_cases(user, CaseFilters(due_days=days), today)
+                                   .order_by(Case.next_due).limit(limit)))
+
+
+CSV_COLUMNS = ["reference", "received_on", "status", "category", "petition_type", "channel", "title",
+               "petitioners", "phones", "place", "next_due", "outcome"]
+
+
+def export_csv(user, filters: CaseFilters, today: date, batch: int = 1000):
+    """Yield CSV text in chunks (UTF-8 with BOM so spreadsheet programs read Chinese); personal data masked."""
+    yield "\ufeff"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    cursor = None
+    while True:
+        rows, cursor = page_of_cases(user, filters, today, before=cursor, limit=batch)
+        for case in rows:
+            people = case.petitioners
+            writer.writerow([case.reference, case.received_on.isoformat(), case.status.value, case.category.name,
+                             case.petition_type.value, case.channel.value, case.title,
+                             "、".join(p.name for p in people), "、".join(p.phone_masked for p in people if p.phone),
+                             case.place.full_name if case.place else "",
+                             case.next_due.isoformat() if case.next_due else "",
+                             case.outcome.value if case.outcome else ""])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        if cursor is None:
+            break
