@@ -2,7 +2,6 @@
 ``chinesecalendar``; for a year it does not know, weekends plus fixed-date holidays, said out loud."""
 import logging
 from datetime import date, timedelta
-from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 
@@ -13,6 +12,7 @@ class WorkCalendar:
     def __init__(self):
         self._fallback_years: set[int] = set()
         self._fallback_holidays: dict[int, set[date]] = {}
+        self._cache: dict[date, bool] = {}
 
     @property
     def fallback_years(self) -> frozenset[int]:
@@ -30,7 +30,11 @@ class WorkCalendar:
         return None
 
     def is_working_day(self, d: date) -> bool:
-        return _is_working_day(self, d)
+        cached = self._cache.get(d)
+        if cached is None:
+            official = self._official(d)
+            cached = self._cache[d] = self._fallback(d) if official is None else official
+        return cached
 
     def is_rest_day(self, d: date) -> bool:
         return not self.is_working_day(d)
@@ -76,22 +80,11 @@ class WorkCalendar:
         return d.weekday() < 5 and d not in self._fallback_holidays[d.year]
 
 
-@lru_cache(maxsize=100_000)
-def _cached(calendar_id: int, d: date) -> bool:
-    calendar = _CALENDARS[calendar_id]
-    official = calendar._official(d)
-    return calendar._fallback(d) if official is None else official
-
-
-def _is_working_day(calendar: WorkCalendar, d: date) -> bool:
-    return _cached(id(calendar), d)
-
-
-_CALENDARS: dict[int, WorkCalendar] = {}
+_DEFAULT: list[WorkCalendar] = []
 
 
 def default_calendar() -> WorkCalendar:
-    if not _CALENDARS:
-        calendar = WorkCalendar()
-        _CALENDARS[id(calendar)] = calendar
-    return next(iter(_CALENDARS.values()))
+    """The shared calendar (its per-day cache makes adding working days take microseconds)."""
+    if not _DEFAULT:
+        _DEFAULT.append(WorkCalendar())
+    return _DEFAULT[0]

@@ -89,6 +89,9 @@ def reception():
         form.validate()  # shows field errors, keeps everything typed
         context.update(_lookup(form))
     elif form.validate_on_submit():
+        done = db.session.scalar(sa.select(Visit.id).where(Visit.submission_key == form.submission_key.data))
+        if done is not None:  # the same form sent twice: show what the first submission made
+            return redirect(url_for("intake.registered", visit_id=done))
         context.update(_lookup(form))
         undecided = any(c.likely_same for c in context["candidates"]) and not form.repeat_decision.data
         uploads = [f for f in form.attachments.data or [] if getattr(f, "filename", "")]
