@@ -115,7 +115,8 @@ def _tune_database(app) -> None:
 
     @app.before_request
     def _mark_intent():
-        write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+        view = app.view_functions.get(request.endpoint)
+        write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS") and not getattr(view, "read_first", False))
 
 
 def _forget_request_state(app) -> None:

@@ -1,5 +1,6 @@
 """Reception: the walk-in form, the look-up of earlier visits, the confirmation, revealing an ID number."""
 import os
+import time
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,6 +11,8 @@ from desk.access import get_in_scope, in_scope, require_roles, scope_clause
 from desk.audit import record_audit
 from desk.errors import DomainError
 from desk.extensions import db
+from desk.i18n import current_locale, localize_text
+from desk.transactions import begin_write, read_first
 from desk.idnumber import InvalidIdNumber, validate_resident_id
 from desk.models import Case, Category, Channel, DemandBranch, Level, OrgUnit, PetitionType, Person, Role, Site, Visit
 from intake.attachments import check_upload, store_attachment
@@ -29,15 +32,32 @@ def user_site(user) -> Site | None:
     return db.session.scalar(sa.select(Site).where(Site.org_unit_id == user.org_unit_id))
 
 
+CHOICES_SECONDS = 300
+
+
 def _choices(form: ReceptionForm) -> None:
-    categories = list(db.session.scalars(sa.select(Category).order_by(Category.code)))
-    names = {c.id: c.name for c in categories}
-    form.category_id.choices = [(c.id, f"{names[c.parent_id]} › {c.name}" if c.parent_id else c.name)
-                                for c in categories]
-    places = db.session.scalars(sa.select(OrgUnit).where(
-        scope_clause(OrgUnit, current_user), OrgUnit.level.in_([Level.village, Level.grid, Level.town]))
-        .order_by(OrgUnit.code).limit(5000))
-    form.place_id.choices = [(u.id, ("　" if u.level == Level.grid else "") + u.full_name) for u in places]
+    """Categories and places change rarely: cached per scope and language for a few minutes."""
+    cache = current_app.extensions.setdefault("intake.choices", {})
+    key = (current_user.org_unit_id, current_locale())
+    cached = cache.get(key)
+    if cached is None or cached[0] < time.monotonic():
+        categories = list(db.session.scalars(sa.select(Category).order_by(Category.code)))
+        names = {c.id: c.name for c in categories}
+        category_choices = [(c.id, f"{names[c.parent_id]} › {c.name}" if c.parent_id else c.name)
+                            for c in categories]
+        places = list(db.session.scalars(sa.select(OrgUnit).where(
+            scope_clause(OrgUnit, current_user), OrgUnit.level.in_([Level.village, Level.grid, Level.town]))
+            .order_by(OrgUnit.code).limit(5000)))
+        by_id = {u.id: u for u in places}
+        place_choices = [(u.id, ("　" if u.level == Level.grid else "") + _place_label(u, by_id)) for u in places]
+        cached = cache[key] = (time.monotonic() + CHOICES_SECONDS, category_choices, place_choices)
+    form.category_id.choices, form.place_id.choices = cached[1], cached[2]
+
+
+def _place_label(unit: OrgUnit, by_id: dict) -> str:
+    """Town + village + grid names without loading each parent row."""
+    parts = [by_id[i].name for i in (unit.town_id, unit.village_id) if i in by_id and i != unit.id]
+    return localize_text("".join(parts) + unit.name)
 
 
 def _lookup(form: ReceptionForm) -> dict:
@@ -81,6 +101,7 @@ def _visit_input(form: ReceptionForm) -> VisitInput:
 
 @bp.route("/", methods=["GET", "POST"])
 @require_roles(*RECEPTION)
+@read_first
 def reception():
     form = ReceptionForm()
     _choices(form)
@@ -102,6 +123,7 @@ def reception():
             if undecided:
                 raise DomainError(_("This may be a matter that came before: choose “same matter” or “new matter”."),
                                   field="repeat_decision")
+            begin_write()  # validation and look-up done: take the write lock only for the writes
             visit = register_visit(actor=current_user, site=user_site(current_user), data=_visit_input(form))
             folder = os.path.join(current_app.instance_path, "attachments")
             for name, data in files:
@@ -125,6 +147,7 @@ def _field_error(form, err: DomainError) -> None:
 
 @bp.route("/lookup", methods=["POST"])
 @require_roles(*RECEPTION)
+@read_first
 def lookup():
     """The look-up fragment the reception page fetches as the receptionist types (POST: no ID in URLs)."""
     form = ReceptionForm()

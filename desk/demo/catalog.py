@@ -1,8 +1,19 @@
-"""The category taxonomy, county departments, room kinds, talent and case texts for demo data."""
-import random
-from dataclasses import dataclass
+"""The category taxonomy, county departments, room kinds, talent and case texts for demo data.
 
+Pure data and generators, no database; every generator draws only from the ``random.Random`` passed in.
+"""
+import random
+import string
+from dataclasses import dataclass
+from itertools import accumulate
+
+from desk.demo.geography import COUNTIES, place_name
 from desk.demo.people import mobile_phone, organization_name, person_name
+
+ROLES = ("mediator", "lawyer", "counselor", "social_worker", "grid_worker", "deputy", "judge", "prosecutor",
+         "volunteer")
+LANGUAGES = ("mandarin", "cantonese", "taishanese", "hakka", "english")
+RESULTS = ("support", "explanation", "no_support")
 
 
 @dataclass(frozen=True)
@@ -45,65 +56,17 @@ class TalentSpec:
     phone: str
 
 
-# code, 中文, English, roles, department, subcategories (code suffix, 中文, English)
-_TAXONOMY = [
-    ("labour", "劳动社保", "Labour and social security", "mediator lawyer", "hrss",
-     [("wages", "拖欠工资", "Unpaid wages"), ("injury", "工伤认定与赔偿", "Work injury"),
-      ("insurance", "社保缴费争议", "Social insurance contributions"), ("contract", "劳动合同纠纷", "Labour contracts")]),
-    ("land", "土地山林", "Land and forests", "mediator lawyer", "resources",
-     [("homestead", "宅基地纠纷", "Homestead plots"), ("compensation", "征地补偿", "Land requisition compensation"),
-      ("forest", "山林权属", "Forest ownership"), ("contracting", "土地承包经营", "Land contracting")]),
-    ("housing", "住房城建", "Housing and construction", "mediator lawyer", "housing",
-     [("property", "物业管理", "Property management"), ("quality", "房屋质量", "Building quality"),
-      ("illegal", "违法建设", "Illegal construction"), ("resettle", "拆迁安置", "Demolition and resettlement")]),
-    ("family", "婚姻家庭", "Marriage and family", "mediator counselor social_worker lawyer", "justice",
-     [("support", "赡养抚养", "Support of parents and children"), ("divorce", "离婚财产", "Divorce property"),
-      ("inherit", "继承纠纷", "Inheritance")]),
-    ("neighbour", "邻里纠纷", "Neighbour disputes", "mediator grid_worker", "justice",
-     [("boundary", "相邻关系", "Boundaries and access"), ("noise", "噪音漏水", "Noise and leaks"),
-      ("damage", "损害赔偿", "Damage claims")]),
-    ("consumer", "消费维权", "Consumer rights", "mediator lawyer", "market",
-     [("goods", "商品质量", "Product quality"), ("prepaid", "预付卡消费", "Prepaid cards"),
-      ("food", "食品安全", "Food safety")]),
-    ("medical", "医疗纠纷", "Medical disputes", "mediator lawyer counselor", "health",
-     [("malpractice", "医疗损害", "Medical harm"), ("fees", "医疗收费", "Medical fees"), ("medicare", "医保报销", "Medical insurance")]),
-    ("traffic", "交通事故", "Traffic accidents", "mediator lawyer judge", "police",
-     [("compensation", "事故赔偿", "Accident compensation"), ("insurance", "保险理赔", "Insurance claims"),
-      ("ebike", "电动车事故", "E-bike accidents")]),
-    ("environment", "生态环境", "Environment", "mediator grid_worker", "ecology",
-     [("pollution", "企业排污", "Industrial pollution"), ("odour", "养殖异味", "Farm odours"), ("noise", "施工噪音", "Construction noise")]),
-    ("overseas", "侨务", "Overseas Chinese affairs", "mediator lawyer deputy", "overseas",
-     [("house", "侨房纠纷", "Overseas Chinese houses"), ("rights", "侨眷权益", "Rights of relatives"),
-      ("ancestral", "祖屋祖坟", "Ancestral homes and graves")]),
-    ("marine", "海洋渔业", "Marine and fishery", "mediator lawyer", "fishery",
-     [("sea_use", "海域使用", "Sea-area use"), ("boats", "渔船纠纷", "Fishing boats"), ("aquaculture", "养殖水面", "Aquaculture waters")]),
-    ("law", "涉法涉诉", "Law-related petitions", "lawyer judge prosecutor", "court",
-     [("enforcement", "执行难", "Judgment enforcement"), ("judgment", "不服判决", "Disputed judgments"),
-      ("police", "治安处罚", "Public-security penalties")]),
-    ("policy", "政策咨询", "Policy consultation", "grid_worker deputy social_worker volunteer", "petition",
-     [("welfare", "低保救助", "Minimum living allowance"), ("pension", "养老待遇", "Pensions"),
-      ("education", "入学政策", "School admission")]),
-    ("suggestion", "建议意见", "Suggestions", "deputy grid_worker", "petition",
-     [("public", "公共设施", "Public facilities"), ("governance", "基层治理", "Local governance")]),
-    ("accusation", "检举控告", "Reports of misconduct", "lawyer prosecutor", "petition",
-     [("cadre", "村干部作风", "Village cadre conduct"), ("funds", "集体资金", "Collective funds")]),
-]
-CATEGORIES: tuple[CategorySpec, ...] = tuple(
-    spec for code, zh, en, roles, dept, subs in _TAXONOMY for spec in
-    [CategorySpec(code, zh, en, None, tuple(roles.split()), dept)] +
-    [CategorySpec(f"{code}.{sub}", szh, sen, code, tuple(roles.split()), dept) for sub, szh, sen in subs])
-
 DEPARTMENTS: tuple[DepartmentSpec, ...] = tuple(DepartmentSpec(*row) for row in [
     ("hrss", "人力资源和社会保障局", "Human Resources and Social Security Bureau"),
     ("housing", "住房和城乡建设局", "Housing and Urban-Rural Development Bureau"),
     ("market", "市场监督管理局", "Market Regulation Administration"),
-    ("urban", "城市管理和综合执法局", "Urban Management and Law Enforcement Bureau"),
+    ("urban", "城市管理和综合执法局", "Urban Management and Comprehensive Law Enforcement Bureau"),
     ("police", "公安局", "Public Security Bureau"),
     ("resources", "自然资源局", "Natural Resources Bureau"),
     ("justice", "司法局", "Justice Bureau"),
     ("civil", "民政局", "Civil Affairs Bureau"),
     ("health", "卫生健康局", "Health Bureau"),
-    ("ecology", "生态环境分局", "Ecology and Environment Bureau"),
+    ("ecology", "生态环境局", "Ecology and Environment Bureau"),
     ("transport", "交通运输局", "Transport Bureau"),
     ("agriculture", "农业农村局", "Agriculture and Rural Affairs Bureau"),
     ("education", "教育局", "Education Bureau"),
@@ -115,141 +78,401 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = tuple(DepartmentSpec(*row) for row in 
     ("water", "水利局", "Water Resources Bureau"),
     ("emergency", "应急管理局", "Emergency Management Bureau"),
 ])
+_DEPT = {d.code: d for d in DEPARTMENTS}
+
+# top code, 中文, English, roles, department, legal basis for opinions,
+#   [(sub code, 中文, English, department override or None)]
+_TAXONOMY = [
+    ("labour", "劳动社保", "Labour and social security", "mediator lawyer", "hrss", "《保障农民工工资支付条例》《劳动合同法》",
+     [("wages", "拖欠工资", "Unpaid wages", None), ("injury", "工伤认定与赔偿", "Work injury", None),
+      ("insurance", "社保缴费争议", "Social insurance contributions", None),
+      ("contract", "劳动合同纠纷", "Labour contracts", None)]),
+    ("land", "土地山林", "Land and forests", "mediator lawyer", "resources", "《土地管理法》《森林法》",
+     [("homestead", "宅基地纠纷", "Homestead plots", None),
+      ("compensation", "征地补偿", "Land requisition compensation", None),
+      ("forest", "山林权属", "Forest ownership", None),
+      ("contracting", "土地承包经营", "Land contracting", "agriculture")]),
+    ("housing", "住房城建", "Housing and construction", "mediator lawyer", "housing", "《物业管理条例》《建设工程质量管理条例》",
+     [("property", "物业管理", "Property management", None), ("quality", "房屋质量", "Building quality", None),
+      ("illegal", "违法建设", "Illegal construction", "urban"),
+      ("resettle", "拆迁安置", "Demolition and resettlement", None)]),
+    ("family", "婚姻家庭", "Marriage and family", "mediator counselor social_worker lawyer", "justice", "《民法典》婚姻家庭编和继承编",
+     [("support", "赡养抚养", "Support of parents and children", None),
+      ("divorce", "离婚财产", "Divorce property", None), ("inherit", "继承纠纷", "Inheritance", None),
+      ("conflict", "家庭矛盾", "Family conflict", None)]),
+    ("neighbour", "邻里纠纷", "Neighbour disputes", "mediator grid_worker volunteer", "justice", "《民法典》相邻关系的规定",
+     [("boundary", "相邻关系", "Boundaries and access", None), ("noise", "噪音漏水", "Noise and leaks", None),
+      ("damage", "损害赔偿", "Damage claims", None)]),
+    ("consumer", "消费维权", "Consumer rights", "mediator lawyer", "market", "《消费者权益保护法》",
+     [("goods", "商品质量", "Product quality", None), ("prepaid", "预付卡消费", "Prepaid cards", None),
+      ("food", "食品安全", "Food safety", None)]),
+    ("medical", "医疗纠纷", "Medical disputes", "mediator lawyer counselor", "health", "《医疗纠纷预防和处理条例》",
+     [("malpractice", "医疗损害", "Medical harm", None), ("fees", "医疗收费", "Medical fees", None),
+      ("medicare", "医保报销", "Medical insurance", None)]),
+    ("traffic", "交通事故", "Traffic accidents", "mediator lawyer judge", "police", "《道路交通安全法》",
+     [("compensation", "事故赔偿", "Accident compensation", None), ("insurance", "保险理赔", "Insurance claims", None),
+      ("ebike", "电动车事故", "E-bike accidents", None)]),
+    ("environment", "生态环境", "Environment", "mediator grid_worker", "ecology", "《环境保护法》",
+     [("pollution", "企业排污", "Industrial pollution", None), ("odour", "养殖异味", "Farm odours", None),
+      ("noise", "施工噪音", "Construction noise", None), ("water", "河涌水体", "Rivers and canals", "water")]),
+    ("overseas", "侨务", "Overseas Chinese affairs", "mediator lawyer deputy", "overseas", "《归侨侨眷权益保护法》",
+     [("house", "侨房纠纷", "Overseas Chinese houses", None), ("rights", "侨眷权益", "Rights of relatives", None),
+      ("ancestral", "祖屋祖坟", "Ancestral homes and graves", None)]),
+    ("marine", "海洋渔业", "Marine and fishery", "mediator lawyer", "fishery", "《海域使用管理法》《渔业法》",
+     [("sea_use", "海域使用", "Sea-area use", None), ("boats", "渔船纠纷", "Fishing boats", None),
+      ("aquaculture", "养殖水面", "Aquaculture waters", None)]),
+    ("law", "涉法涉诉", "Law-related petitions", "lawyer judge prosecutor", "court", "《民事诉讼法》",
+     [("enforcement", "执行难", "Judgment enforcement", None), ("judgment", "不服判决", "Disputed judgments", None),
+      ("police", "治安处罚", "Public-security penalties", "police"),
+      ("supervision", "检察监督", "Procuratorial supervision", "procuratorate")]),
+    ("policy", "政策咨询", "Policy consultation", "grid_worker deputy social_worker volunteer", "petition", "现行政策规定",
+     [("welfare", "低保救助", "Minimum living allowance", "civil"), ("pension", "养老待遇", "Pensions", "hrss"),
+      ("education", "入学政策", "School admission", "education")]),
+    ("suggestion", "建议意见", "Suggestions", "deputy grid_worker volunteer", "petition", "《信访工作条例》",
+     [("public", "公共设施", "Public facilities", None), ("governance", "基层治理", "Local governance", None),
+      ("transport", "交通出行", "Transport", "transport")]),
+    ("accusation", "检举控告", "Reports of misconduct", "lawyer prosecutor", "petition", "《信访工作条例》",
+     [("cadre", "村干部作风", "Village cadre conduct", None), ("funds", "集体资金", "Collective funds", None),
+      ("staff", "工作人员作风", "Officials' conduct", None)]),
+]
+CATEGORIES: tuple[CategorySpec, ...] = tuple(
+    spec for code, zh, en, roles, dept, _basis, subs in _TAXONOMY for spec in
+    [CategorySpec(code, zh, en, None, tuple(roles.split()), dept)] +
+    [CategorySpec(f"{code}.{sub}", szh, sen, code, tuple(roles.split()), sdept or dept)
+     for sub, szh, sen, sdept in subs])
+_CATEGORY = {c.code: c for c in CATEGORIES}
+_BASIS = {code: basis for code, _zh, _en, _r, _d, basis, _s in _TAXONOMY}
+_SUBS = {code: tuple(f"{code}.{sub[0]}" for sub in subs) for code, *_rest, subs in _TAXONOMY}
 
 ROOM_KINDS: tuple[RoomKindSpec, ...] = tuple(RoomKindSpec(*row) for row in [
-    ("reception", "接待窗口", "Reception window", "A", ()),
-    ("mediation", "人民调解室", "People's mediation room", "R", ("mediator",)),
+    ("court", "巡回法院", "Circuit court", "C", ("judge",)),
     ("lawyer", "律师工作室", "Lawyers' studio", "L", ("lawyer",)),
     ("counseling", "心理咨询室", "Psychological counseling room", "P", ("counselor",)),
-    ("court", "巡回法院", "Circuit court", "C", ("judge",)),
     ("social_insurance", "社会保险费征缴争议调解室", "Social-insurance dispute mediation room", "S", ("mediator",)),
     ("overseas", "侨务事项调处室", "Overseas Chinese affairs room", "Q", ("mediator", "deputy")),
     ("marine", "海洋资源纠纷调解室", "Marine resource disputes room", "M", ("mediator",)),
+    ("mediation", "人民调解室", "People's mediation room", "R", ("mediator",)),
+    ("reception", "接待窗口", "Reception window", "A", ()),
 ])
 _ROOMS = {kind.code: kind for kind in ROOM_KINDS}
 
 
-def rooms_for_site(level: str, rng: random.Random) -> tuple[RoomKindSpec, ...]:
-    """County center: every room; town station: reception, mediation, lawyers (+ counseling in half)."""
+def rooms_for_site(level: str, rng: random.Random | None = None) -> tuple[RoomKindSpec, ...]:
+    """Rooms of a site: county center all; town station reception, mediation, lawyers and, in about
+    half the towns (decided by ``rng``; none without one), counseling; village point reception and
+    mediation. City and grid levels have no site."""
     if level == "county":
         return ROOM_KINDS
     if level == "town":
-        kinds = ["reception", "mediation", "lawyer"] + (["counseling"] if rng.random() < 0.5 else [])
+        kinds = ["reception", "mediation", "lawyer"]
+        if rng is not None and rng.random() < 0.5:
+            kinds.append("counseling")
         return tuple(_ROOMS[k] for k in kinds)
-    return (_ROOMS["reception"], _ROOMS["mediation"])
+    if level == "village":
+        return (_ROOMS["reception"], _ROOMS["mediation"])
+    if level in ("city", "grid"):
+        return ()
+    raise ValueError(f"unknown level {level!r}")
 
 
-_ROLE_SHARES = [("mediator", 40), ("lawyer", 15), ("counselor", 8), ("social_worker", 10), ("grid_worker", 15),
-                ("deputy", 5), ("judge", 2), ("prosecutor", 2), ("volunteer", 3)]
+# ---------------------------------------------------------------- talent
+ROLE_SHARES = {"mediator": 40, "lawyer": 15, "counselor": 8, "social_worker": 10, "grid_worker": 15,
+               "deputy": 5, "judge": 2, "prosecutor": 2, "volunteer": 3}
+_ROLE_CUM = tuple(accumulate(ROLE_SHARES.values()))
+_ROLE_NAMES = tuple(ROLE_SHARES)
+# Top-level skills per role, the first ones most likely.
 _ROLE_SKILLS = {
-    "mediator": ["labour", "land", "housing", "family", "neighbour", "consumer", "traffic", "overseas", "marine"],
-    "lawyer": ["labour", "land", "housing", "family", "law", "medical", "traffic", "consumer"],
-    "counselor": ["family", "medical", "neighbour"], "social_worker": ["family", "policy", "neighbour"],
-    "grid_worker": ["neighbour", "environment", "policy", "suggestion"], "deputy": ["suggestion", "policy", "overseas"],
-    "judge": ["law", "traffic", "family"], "prosecutor": ["law", "accusation"], "volunteer": ["policy", "neighbour"],
+    "mediator": ("neighbour", "family", "labour", "land", "housing", "consumer", "traffic", "overseas", "medical"),
+    "lawyer": ("law", "labour", "land", "housing", "family", "traffic", "medical", "consumer", "overseas"),
+    "counselor": ("family", "medical", "neighbour"),
+    "social_worker": ("family", "policy", "neighbour", "labour"),
+    "grid_worker": ("neighbour", "environment", "policy", "suggestion"),
+    "deputy": ("suggestion", "policy", "overseas", "accusation"),
+    "judge": ("law", "traffic", "family", "labour"),
+    "prosecutor": ("law", "accusation"),
+    "volunteer": ("policy", "neighbour", "family"),
 }
-_TAISHANESE = {"440781", "440783", "440785"}
+_COASTAL = {"440781", "440705", "440785", "440704"}   # marine disputes: mediators and lawyers there
+_TAISHANESE = {"440781", "440783", "440785"}          # Siyi dialect heartland
+_HAKKA = {"440781": 0.08, "440785": 0.12, "440784": 0.10}
+# (resident, rotating, on_call) weights per role
+_STATIONING = {"mediator": (40, 40, 20), "lawyer": (10, 60, 30), "counselor": (20, 60, 20),
+               "social_worker": (40, 40, 20), "grid_worker": (30, 10, 60), "deputy": (0, 40, 60),
+               "judge": (10, 80, 10), "prosecutor": (0, 70, 30), "volunteer": (0, 60, 40)}
+_CAPACITY = {"mediator": (4, 8), "lawyer": (3, 6), "counselor": (2, 5), "social_worker": (3, 7),
+             "grid_worker": (3, 8), "deputy": (2, 4), "judge": (2, 5), "prosecutor": (2, 4), "volunteer": (2, 4)}
+_STATIONS = ("resident", "rotating", "on_call")
 
 
 def talent_spec(rng: random.Random, county_code: str) -> TalentSpec:
-    role = rng.choices([r for r, _ in _ROLE_SHARES], weights=[w for _, w in _ROLE_SHARES])[0]
-    sex = rng.choice("MF")
-    tops = rng.sample(_ROLE_SKILLS[role], k=min(len(_ROLE_SKILLS[role]), rng.randint(1, 3)))
-    skills = []
+    """One talent-pool member of a county, with skills, languages and a schedule that fit the role."""
+    role = rng.choices(_ROLE_NAMES, cum_weights=_ROLE_CUM)[0]
+    sex = "M" if rng.random() < (0.7 if role in ("grid_worker", "judge", "prosecutor") else 0.5) else "F"
+    pool = list(_ROLE_SKILLS[role])
+    if role in ("mediator", "lawyer") and county_code in _COASTAL:
+        pool.append("marine")
+    tops = [pool[0]] if rng.random() < 0.5 else []
+    for top in rng.sample(pool, k=rng.randint(1, min(3, len(pool)))):
+        if top not in tops:
+            tops.append(top)
+    skills: list[str] = []
     for top in tops:
         skills.append(top)
-        subs = [c.code for c in CATEGORIES if c.parent_code == top]
+        subs = _SUBS[top]
         skills.extend(rng.sample(subs, k=rng.randint(0, min(2, len(subs)))))
-    languages = ["mandarin"] + (["cantonese"] if rng.random() < 0.95 else [])
-    if county_code in _TAISHANESE and rng.random() < 0.6:
+    languages = []
+    if rng.random() < 0.97:
+        languages.append("mandarin")
+    if rng.random() < 0.95 or not languages:
+        languages.append("cantonese")
+    if rng.random() < (0.6 if county_code in _TAISHANESE else 0.05):
         languages.append("taishanese")
-    if rng.random() < 0.08:
+    if rng.random() < _HAKKA.get(county_code, 0.03):
         languages.append("hakka")
-    if rng.random() < (0.12 if role == "lawyer" else 0.02):
+    if rng.random() < (0.10 if role == "lawyer" else 0.02):
         languages.append("english")
-    stationing = rng.choices(["resident", "rotating", "on_call"], weights=[25, 45, 30])[0]
-    weekdays = {"resident": (0, 1, 2, 3, 4), "on_call": ()}.get(
-        stationing, tuple(sorted(rng.sample(range(5), k=rng.randint(1, 3)))))
-    licence = f"1{county_code[:4]}{rng.randint(2000, 2024)}1{rng.randrange(10 ** 7):07d}" if role == "lawyer" else None
+    stationing = rng.choices(_STATIONS, weights=_STATIONING[role])[0]
+    if stationing == "resident":
+        weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
+    elif stationing == "rotating":
+        weekdays = tuple(sorted(rng.sample(range(5), k=rng.randint(1, 3))))
+    else:
+        weekdays = ()
+    licence = None
+    if role == "lawyer":   # 执业证号: category, area, first-licence year, kind, sex, sequence (17 digits)
+        licence = (f"1{county_code[:4]}{rng.randint(1998, 2024)}{rng.choice('1112')}"
+                   f"{1 if sex == 'M' else 0}{rng.randrange(10 ** 6):06d}")
+    low, high = _CAPACITY[role]
     return TalentSpec(person_name(rng, sex), sex, role, tuple(skills), tuple(languages), stationing, weekdays,
-                      rng.randint(2, 8), licence, mobile_phone(rng))
+                      rng.randint(low, high), licence, mobile_phone(rng))
 
 
-_TEXTS = {
-    "labour": [("本人于{year}年{m1}月至{m2}月在{org}务工，老板拖欠工资共计{amount}万元，多次讨要未果。", "请求协调支付拖欠工资"),
-               ("本人在{org}上班期间被机器压伤右手，公司拒绝申报工伤，医药费{amount}万元自行垫付。", "请求认定工伤并赔偿"),
-               ("{org}自{year}年起未为员工足额缴纳社保，共涉及工人{people}名。", "请求补缴社会保险费")],
-    "land": [("与邻居因宅基地界址发生争议，对方在本人宅基地上砌墙约{area}平方米。", "请求确认宅基地界址"),
-             ("村集体{year}年征收本人承包地{area}亩，补偿款至今未足额发放。", "请求按标准发放征地补偿款"),
-             ("与邻村因一片约{area}亩山林的权属长期争执，今年又因砍伐林木发生冲突。", "请求依法确认山林权属")],
-    "housing": [("{org}服务不到位，小区电梯停运{days}天无人维修，业主多次反映无果。", "请求督促物业尽快维修"),
-                ("所购商品房交付后墙体开裂、漏水，开发商{org}拖延维修已{months}个月。", "请求开发商维修并赔偿"),
-                ("邻居在楼顶违法加建约{area}平方米，影响本户采光和房屋安全。", "请求依法查处违法建设")],
-    "family": [("父母年迈多病，兄弟{people}人互相推诿，拒绝支付赡养费。", "请求调解落实赡养义务"),
-               ("与配偶离婚时对共同购买的房屋分割无法达成一致，房屋价值约{amount}万元。", "请求调解财产分割"),
-               ("父亲去世后留下祖屋一间，兄弟姐妹对继承份额发生争议。", "请求依法调解继承纠纷")],
-    "neighbour": [("楼上住户装修后长期漏水，导致本户天花板发霉，协商{days}天未果。", "请求调解维修并赔偿损失"),
-                  ("邻居在公共通道堆放杂物、停放车辆，影响出行和消防安全。", "请求清理通道"),
-                  ("邻居饲养的狗咬伤本人家属，医药费{amount}千元，对方拒绝赔偿。", "请求赔偿医药费")],
-    "consumer": [("在{org}办理预付卡{amount}千元，商家突然关门，余额无法退还。", "请求退还预付卡余额"),
-                 ("购买的电动车使用{days}天即出现故障，商家拒绝退换。", "请求退换商品"),
-                 ("在本镇某餐馆就餐后多人出现腹泻，商家不承认责任。", "请求查处并赔偿")],
-    "medical": [("家属在镇卫生院治疗后病情加重，怀疑存在误诊，已花费医疗费{amount}万元。", "请求医疗损害鉴定和赔偿"),
-                ("住院费用清单中有多项重复收费，医院解释不清。", "请求核查医疗收费"),
-                ("异地就医费用报销被拒，涉及金额{amount}千元。", "请求按政策报销医疗费")],
-    "traffic": [("本人骑电动车被货车撞伤，住院{days}天，对方及保险公司赔偿不到位。", "请求调解交通事故赔偿"),
-                ("交通事故责任认定后，保险公司以各种理由拖延理赔{months}个月。", "请求协调保险理赔"),
-                ("家人被无牌电动车撞伤，肇事者无力赔偿医药费{amount}万元。", "请求协调赔偿")],
-    "environment": [("附近{org}夜间偷排废水，河涌发黑发臭，村民多次投诉。", "请求依法查处排污行为"),
-                    ("村旁养猪场异味严重，夏天无法开窗，影响约{people}户村民生活。", "请求整治养殖异味"),
-                    ("工地夜间施工噪音扰民，持续{days}天。", "请求限制夜间施工")],
-    "overseas": [("本人为归侨，祖屋被亲戚占用出租多年，收益从未分配。", "请求协调归还侨房使用权"),
-                 ("海外亲属委托本人处理其在{village}的房产，遇到产权登记困难。", "请求指导办理侨房产权登记"),
-                 ("I am a returned overseas Chinese from Canada; my family's ancestral house in {village} was "
-                  "occupied without consent.", "Please help mediate the return of the ancestral house")],
-    "marine": [("本人养殖海域被他人占用约{area}亩，对方持有的用海手续存疑。", "请求核查海域使用权"),
-               ("渔船停泊时与他人渔船发生碰撞，修船费用{amount}万元，双方责任有争议。", "请求调解渔船碰撞纠纷"),
-               ("养殖水面承包到期后，村委会未按约定优先续包。", "请求依约续包养殖水面")],
-    "law": [("法院判决对方支付{amount}万元，但至今{months}个月仍未执行到位。", "请求督促法院执行"),
-            ("对一审判决结果不服，认为事实认定错误。", "请求重新审理"),
-            ("对派出所作出的治安处罚决定不服。", "请求撤销处罚决定")],
-    "policy": [("家庭因病致贫，申请低保{months}个月仍未批复。", "咨询低保申请条件和进度"),
-               ("本人工龄{years}年，退休后养老金计算与预期不符。", "咨询养老待遇计算办法"),
-               ("随迁子女入学需要哪些材料，积分如何计算。", "咨询入学政策")],
-    "suggestion": [("村口道路路灯损坏多盏，夜间出行不便。", "建议尽快维修路灯"),
-                   ("建议在{village}增设公交站点，方便老人就医出行。", "建议增设公交站点"),
-                   ("村务公开栏信息更新不及时。", "建议定期公开村务信息")],
-    "accusation": [("反映村干部在工程发包中优亲厚友。", "请求调查处理"),
-                   ("反映村集体资金约{amount}万元使用不透明。", "请求审计集体资金"),
-                   ("反映某工作人员办事推诿、态度恶劣。", "请求调查处理")],
+# ---------------------------------------------------------------- case texts
+# One template a line: subcategory | facts | demand alternatives separated by '/'. Slots: _SLOTS below.
+_TEXT_TABLE = """
+labour.wages | 本人于{year}年{m1}月至{m2}月在{org}承建的工地务工，包工头{person}拖欠工资共计{wan}万元，多次讨要未果。 | 请求协调支付拖欠工资/请求责令用人单位支付工资
+labour.wages | 本人与{n}名工友在{org}做工，公司以资金紧张为由拖欠{months}个月工资，合计约{wan}万元。 | 请求督促企业尽快发放拖欠的工资
+labour.injury | 本人在{org}上班期间被机器压伤右手，公司拒绝申报工伤，医药费{qian}元至今自行垫付。 | 请求认定工伤并赔偿/请求督促公司申报工伤
+labour.injury | 家属{year}年{m1}月在{org}工作时从高处坠落受伤，工伤认定后公司迟迟不支付伤残补助金。 | 请求落实工伤待遇
+labour.insurance | {org}自{year}年起未为员工足额缴纳社会保险费，涉及工人{n}名，影响退休待遇。 | 请求补缴社会保险费
+labour.insurance | 本人在{org}工作{years}年，离职后发现公司有{months}个月社保断缴。 | 请求协调补缴社保并出具缴费证明
+labour.contract | {org}在未提前通知的情况下解除本人劳动合同，拒绝支付经济补偿金约{wan}万元。 | 请求支付经济补偿金/请求调解劳动合同纠纷
+labour.contract | 本人在{org}工作{years}年，公司一直不签订书面劳动合同，加班费也未足额发放。 | 请求补签劳动合同并支付加班费
+land.homestead | 本人与邻居{person}因宅基地界址发生争议，对方建房时越界占用本人宅基地约{area}平方米。 | 请求确认宅基地界址/请求调解宅基地纠纷
+land.homestead | 本人{year}年申请宅基地建房，{village}村委会至今未予审批，家中{n}口人挤住旧屋。 | 请求依法审批宅基地
+land.compensation | {year}年村集体征收本人承包地{mu}亩用于道路建设，征地补偿款至今未足额发放，尚欠约{wan}万元。 | 请求按标准发放征地补偿款
+land.compensation | {village}征地时青苗和地上附着物补偿标准偏低，与邻村相差较大，涉及{n}户村民。 | 请求公开征地补偿标准并重新核算
+land.forest | 本村与邻村因一片约{mu}亩山林的权属长期争执，今年又因砍伐林木发生冲突。 | 请求依法确认山林权属
+land.forest | 本人承包的{mu}亩山林被{org}擅自砍伐种植速生桉，林权证明确归本人经营。 | 请求制止侵权并赔偿林木损失
+land.contracting | 本人承包的{mu}亩责任田被村民小组收回另行发包，土地承包经营权证仍在本人名下。 | 请求恢复土地承包经营权
+land.contracting | {org}租用本村{mu}亩耕地，已拖欠土地租金{months}个月，涉及{n}户农户。 | 请求协调支付土地流转租金
+housing.property | {org}服务不到位，小区电梯停运{days}天无人维修，业主多次反映物业无果。 | 请求督促物业尽快维修电梯/请求更换物业服务企业
+housing.property | 小区物业未经业主同意上调物业管理费，并挪用公共收益，涉及业主约{n}户。 | 请求公开公共收益并规范收费
+housing.quality | 所购商品房交付后墙体开裂、卫生间漏水，开发商{org}拖延维修已{months}个月，房屋质量问题未解决。 | 请求开发商维修并赔偿
+housing.quality | {year}年购买的房屋外墙瓷砖多处脱落，存在安全隐患，开发商以过了保修期为由推诿。 | 请求鉴定房屋质量并督促维修
+housing.illegal | 邻居在楼顶违法加建约{area}平方米，影响本户采光和房屋安全。 | 请求依法查处违法建设/请求拆除违建
+housing.illegal | {village}有人在河堤边违法建设厂房约{area}平方米，占用防洪通道。 | 请求依法拆除违法建筑
+housing.resettle | 本人房屋于{year}年被纳入旧城改造拆迁范围，拆迁安置房至今未交付，过渡期已超{months}个月。 | 请求尽快落实拆迁安置
+housing.resettle | 拆迁补偿按{area}平方米计算，但本户实际面积更大，与其他住户补偿标准不一致。 | 请求重新测量并按统一标准补偿拆迁款
+family.support | 本人年过七十，体弱多病，{n}个子女互相推诿，拒绝支付赡养费。 | 请求调解落实赡养义务/请求子女每月支付赡养费
+family.support | 离婚后对方每月{qian}元的子女抚养费已拖欠{months}个月未支付。 | 请求督促对方支付抚养费
+family.divorce | 与配偶离婚时，对婚后共同购买的房屋分割无法达成一致，房屋价值约{wan}万元。 | 请求调解离婚财产分割
+family.divorce | 离婚后前夫拒不搬出婚前属于本人的房屋，并拒绝归还共同存款约{wan}万元。 | 请求调解财产纠纷
+family.inherit | 父亲去世后留下位于{village}的祖屋一间和存款约{wan}万元，兄弟姐妹{n}人对继承份额发生争议。 | 请求依法调解继承纠纷
+family.inherit | 母亲生前立有遗嘱，但大哥不承认遗嘱效力，独自占用遗产房屋{years}年。 | 请求确认遗嘱并分割遗产
+family.conflict | 婆媳长期不和，丈夫常年在外务工，家庭矛盾近{months}个月明显激化，已影响孩子学习。 | 请求调解家庭矛盾并提供心理疏导
+family.conflict | 家人因沉迷赌博欠债约{wan}万元，经常与家人争吵，家庭矛盾激烈。 | 请求协助调解并提供帮扶
+neighbour.boundary | 邻居{person}在公共通道堆放杂物、停放车辆，影响本户出行和消防安全。 | 请求调解清理通道/请求恢复通行
+neighbour.boundary | 邻居新建房屋紧贴本户外墙，滴水直接落入本户院内，双方多次争吵。 | 请求调解相邻关系纠纷
+neighbour.noise | 楼上住户卫生间长期漏水，导致本户天花板发霉，协商{days}天未果。 | 请求调解维修并赔偿损失
+neighbour.noise | 邻居经营的麻将馆每晚营业至凌晨，噪音严重影响家中老人休息。 | 请求调解并制止噪音扰民
+neighbour.damage | 邻居饲养的狗咬伤本人家属，花去医药费{qian}元，对方拒绝赔偿。 | 请求调解赔偿医药费
+neighbour.damage | 邻居砍树时砸坏本户屋顶瓦面和太阳能热水器，损失约{qian}元，对方只愿赔一半。 | 请求调解赔偿财产损失
+consumer.goods | 在{org}购买的电动车使用{days}天即出现电池故障，商家拒绝退换商品。 | 请求退换商品/请求商家承担质量责任
+consumer.goods | 在{town}一家电器店购买的空调安装后不制冷，维修{n}次仍未修好，商品质量明显有问题。 | 请求退货退款
+consumer.prepaid | 在{org}办理预付卡充值{qian}元，商家突然关门，预付卡余额无法退还，受影响会员约{n}人。 | 请求退还预付卡余额
+consumer.prepaid | 为孩子在{org}预交培训费{qian}元，机构停课后拒绝退还剩余课时费用。 | 请求督促机构退还预付费用
+consumer.food | {date}在{town}某餐馆就餐后，同桌{n}人出现腹泻呕吐，商家不承认食品安全责任。 | 请求查处并赔偿/请求监管部门调查
+consumer.food | 在超市购买的食品已过保质期，商家拒绝按规定赔偿。 | 请求依法赔偿
+medical.malpractice | 家属在{hospital}手术后出现严重并发症，怀疑存在医疗过错，已花费医疗费{wan}万元。 | 请求医疗损害鉴定和赔偿
+medical.malpractice | 母亲在{hospital}住院期间跌倒骨折，医院护理不到位却拒绝承担责任。 | 请求调解医疗纠纷并赔偿
+medical.fees | 父亲在{hospital}住院{days}天，费用清单中有多项重复收费，医院解释不清。 | 请求核查医疗收费
+medical.fees | 在{hospital}做检查被收取项目外费用约{qian}元，医院未事先告知。 | 请求退还不合理医疗收费
+medical.medicare | 本人在广州异地就医，医保报销被拒，涉及医疗费用{qian}元。 | 请求按政策报销医疗费/咨询异地就医医保报销
+medical.medicare | 家人患慢性病需长期用药，门诊特定病种医保待遇申请{months}个月未获批。 | 请求落实医保待遇
+traffic.compensation | 本人{date}骑电动车在{town}被货车撞伤，住院{days}天，交通事故对方赔偿不到位。 | 请求调解交通事故赔偿
+traffic.compensation | 家人在{town}路口被小汽车撞伤，事故责任已认定对方全责，对方只愿赔偿医药费{qian}元。 | 请求调解事故赔偿
+traffic.insurance | 交通事故责任认定后，保险公司以各种理由拖延理赔已{months}个月，涉及金额约{wan}万元。 | 请求协调保险理赔
+traffic.insurance | 车辆在事故中全损，保险公司定损金额明显偏低，与修理厂报价相差{qian}元。 | 请求重新定损并理赔
+traffic.ebike | 家人被一辆无牌电动车撞伤，肇事者无力赔偿医药费{qian}元，交通事故处理陷入僵局。 | 请求协调赔偿/请求申请道路交通事故救助基金
+traffic.ebike | 本人骑电动车与另一辆电动车相撞，双方对事故责任有争议。 | 请求调解电动车事故纠纷
+environment.pollution | 附近{org}夜间偷排废水，河涌发黑发臭，村民多次投诉企业排污问题无果。 | 请求依法查处排污行为
+environment.pollution | {village}旁的{org}烟囱经常冒黑烟，附近居民夜间不敢开窗，污染问题已持续{months}个月。 | 请求监测废气并整改
+environment.odour | 村旁养猪场异味严重，夏天无法开窗，影响约{n}户村民生活。 | 请求整治养殖异味/请求关停违规养殖场
+environment.odour | {village}附近新建的养鸡场粪便随意堆放，异味和蚊蝇扰民。 | 请求督促养殖场规范处理粪污
+environment.noise | {org}的工地夜间施工噪音扰民，已持续{days}天，附近居民无法入睡。 | 请求限制夜间施工
+environment.noise | 小区旁工地每天早上六点开始打桩，施工噪音严重影响学生休息。 | 请求核查施工许可并控制噪音
+environment.water | {village}的河涌多年未清淤，雨季水浸农田{mu}亩，水体发臭。 | 请求清淤整治河涌
+environment.water | 上游{org}占用河道堆放砂石，河涌水位抬高，下游{n}户农田被淹。 | 请求清理河道障碍
+overseas.house | 本人为归侨，父辈在{village}的侨房被亲戚{person}占用出租多年，收益从未分配。 | 请求协调归还侨房使用权
+overseas.house | 旅居{country}的侨胞委托本人处理其在{town}的侨房，办理产权登记遇到困难。 | 请求指导办理侨房产权登记
+overseas.rights | 本人是侨眷，{country}亲属寄回的侨汇被村里扣作集体费用，侨眷权益受损。 | 请求维护侨眷合法权益
+overseas.rights | 归侨子女申请入学时，学校不认可侨眷身份证明，涉及照顾政策。 | 请求落实侨眷子女入学照顾政策
+overseas.ancestral | {country}华侨后人回乡祭祖，发现{village}祖坟被{org}施工破坏。 | 请求恢复祖坟并赔偿/请求协调处理祖坟纠纷
+overseas.ancestral | 家族祖屋为侨房，旅居{country}的{n}位亲属与在乡亲属对祖屋修缮费用分摊发生争议。 | 请求协调侨房祖屋修缮纠纷
+marine.sea_use | 本人养殖海域约{mu}亩被他人占用插桩，对方持有的用海手续存疑。 | 请求核查海域使用权
+marine.sea_use | {org}在{town}近岸填海作业，影响本村{n}户渔民传统作业海域。 | 请求核查用海审批并补偿渔民
+marine.boats | 本人渔船{boat}停泊时被他人渔船碰撞，修船费用{wan}万元，双方对渔船碰撞责任有争议。 | 请求调解渔船碰撞纠纷
+marine.boats | 与{person}合伙购置渔船{boat}，对方拒绝分配{year}年捕捞收益约{wan}万元。 | 请求调解渔船合伙纠纷
+marine.aquaculture | 养殖水面承包到期后，村委会未按约定让本人优先续包，{mu}亩鱼塘被转包他人。 | 请求依约续包养殖水面
+marine.aquaculture | 邻近鱼塘排水导致本人养殖水面鱼虾大量死亡，损失约{wan}万元。 | 请求调解养殖损失赔偿
+law.enforcement | 人民法院{year}年判决对方支付本人{wan}万元，但至今{months}个月仍未执行到位。 | 请求督促法院执行
+law.enforcement | 民事判决已生效，被执行人{person}名下有房产却一直未被执行。 | 请求加大执行力度
+law.judgment | 对{year}年法院一审判决结果不服，认为事实认定错误，上诉期已过。 | 请求复查案件/咨询申请再审途径
+law.judgment | 本人认为法院判决的赔偿金额过低，与实际损失{wan}万元相差很大。 | 请求依法重新审理
+law.police | 对派出所{date}作出的治安处罚决定不服，认为处罚过重。 | 请求撤销治安处罚决定
+law.police | 报警{months}个月后，派出所对本人被打一事仍未作出处理。 | 请求公安机关依法处理
+law.supervision | 对法院生效判决不服，已申请再审被驳回，向检察院申请检察监督。 | 请求检察机关依法监督
+law.supervision | 认为本人所涉刑事案件的侦查程序违法，向检察院申诉未获答复。 | 请求检察机关监督纠正
+policy.welfare | 家庭因病致贫，向{town}申请低保{months}个月仍未批复。 | 咨询低保申请条件和进度
+policy.welfare | 本人独居{village}，年老无子女，询问特困人员救助供养政策。 | 咨询特困救助政策
+policy.pension | 本人工龄{years}年，退休后养老金计算与预期不符，相差约{qian}元。 | 咨询养老待遇计算办法/请求核查养老金
+policy.pension | 本人曾在外省参保{years}年，回乡后养老保险关系转移接续遇到困难。 | 咨询养老保险转移政策
+policy.education | 随迁子女入学需要哪些材料，积分如何计算，{town}学位是否充足。 | 咨询入学政策
+policy.education | 孩子因户籍变动无法在{town}学校就读，询问入学政策。 | 咨询户籍与入学政策
+suggestion.public | {village}村口道路路灯损坏{n}盏，夜间出行不便，公共设施长期缺乏维护。 | 建议尽快维修路灯
+suggestion.public | 建议在{village}增设公共厕所和垃圾收集点，方便村民和游客。 | 建议完善公共设施
+suggestion.governance | {village}村务公开栏信息更新不及时，村民对村务了解不多，基层治理有待加强。 | 建议定期公开村务信息
+suggestion.governance | 建议在{town}推行网格员上门服务，方便老人办理事务。 | 建议完善基层治理服务
+suggestion.transport | 建议在{village}增设公交站点，方便老人就医出行。 | 建议增设公交站点
+suggestion.transport | {town}圩日路段交通拥堵，建议增设临时停车区和交通出行指引。 | 建议优化交通组织
+accusation.cadre | 反映{village}村干部在工程发包中优亲厚友，涉及金额约{wan}万元。 | 请求调查处理村干部
+accusation.cadre | 举报村干部{person}利用职务之便为亲属违规审批宅基地。 | 请求依法调查处理
+accusation.funds | 反映{village}集体资金约{wan}万元使用不透明，账目多年未公开。 | 请求审计集体资金
+accusation.funds | 举报村集体土地出租收入{wan}万元去向不明，村民未获分红。 | 请求调查集体资金去向
+accusation.staff | 反映某部门工作人员办事推诿、态度恶劣，本人往返{n}次仍未办成。 | 请求调查处理/请求整改工作作风
+accusation.staff | 举报某站所工作人员在办理业务时索要好处费{qian}元。 | 请求依法查处
+"""
+_TEXTS: dict[str, list[tuple[str, str]]] = {}
+for _line in _TEXT_TABLE.strip().splitlines():
+    _code, _facts, _demands = _line.split(" | ")
+    _TEXTS.setdefault(_code, []).append((_facts, _demands))
+# Returned overseas Chinese who prefer English (a few of the 侨务 cases).
+_ENGLISH = {
+    "overseas.house": [("I am a returned overseas Chinese from {en_country}. My late father's house in {village} "
+                        "has been rented out by a relative for {years} years without my consent.",
+                        "Please help me recover the use of the overseas Chinese house")],
+    "overseas.rights": [("My family emigrated to {en_country} in the 1980s; as relatives of overseas Chinese we "
+                         "were left out of the village dividend for {years} years.",
+                         "Please protect our rights as overseas Chinese dependants")],
+    "overseas.ancestral": [("I came back from {en_country} to visit my ancestral home in {village}; the ancestral "
+                            "graves were damaged by road works of {org}.",
+                            "Please have the graves restored and the family compensated")],
 }
-_VILLAGES = "石龙村 南安村 东华社区 沙岗村 新塘村 龙湾村 莲塘村".split()
+_OPENERS = ("本人系{town}{village}村民，", "我是{village}居民，", "信访人反映：", "", "", "")
+_CLOSERS = ("希望有关部门尽快协调处理。", "此事已持续较长时间，严重影响生活。", "曾向村委会反映，未得到解决。",
+            "本人家庭困难，恳请帮助解决。", "", "", "")
+_TOWNS = tuple(t for *_c, towns in COUNTIES for t in towns)
+_COUNTY_NAMES = tuple(name for _code, name, *_r in COUNTIES)
+_COUNTRIES = ("美国", "加拿大", "澳大利亚", "秘鲁", "马来西亚", "新西兰", "英国", "新加坡")
+_EN_COUNTRIES = ("the United States", "Canada", "Australia", "New Zealand", "the United Kingdom")
+
+
+def _amount(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+_SLOTS = {
+    "year": lambda r: str(r.randint(2022, 2025)), "m1": None, "m2": None,
+    "wan": lambda r: _amount(r.uniform(0.5, 30)), "qian": lambda r: str(r.randrange(800, 20000, 100)),
+    "area": lambda r: str(r.randint(12, 300)), "mu": lambda r: str(r.randint(2, 120)),
+    "days": lambda r: str(r.randint(5, 60)), "months": lambda r: str(r.randint(2, 18)),
+    "n": lambda r: str(r.randint(2, 40)), "years": lambda r: str(r.randint(3, 35)),
+    "org": organization_name, "person": person_name,
+    "village": lambda r: place_name(r) + "村", "town": lambda r: r.choice(_TOWNS),
+    "date": lambda r: f"{r.randint(2024, 2026)}年{r.randint(1, 10)}月{r.randint(1, 28)}日",
+    "hospital": lambda r: (r.choice(_COUNTY_NAMES) + "人民医院" if r.random() < 0.5 else
+                           r.choice(_TOWNS).removesuffix("街道").removesuffix("镇") + "卫生院"),
+    "country": lambda r: r.choice(_COUNTRIES), "en_country": lambda r: r.choice(_EN_COUNTRIES),
+    "boat": lambda r: f"粤江{r.choice('台新恩')}渔{r.randrange(10000, 99999)}",
+}
+_FORMATTER = string.Formatter()
+
+
+def _compile(template: str) -> tuple[str, tuple[str, ...]]:
+    return template, tuple(dict.fromkeys(f for _t, f, _s, _c in _FORMATTER.parse(template) if f))
+
+
+def _prepare(texts: dict) -> dict[str, tuple]:
+    return {code: tuple((_compile(facts), tuple(demands.split("/"))) for facts, demands in rows)
+            for code, rows in texts.items()}
+
+
+_PREPARED = _prepare(_TEXTS)
+_PREPARED_EN = _prepare(_ENGLISH)
+_OPENERS_C = tuple(_compile(t) for t in _OPENERS)
+_CLOSERS_C = tuple(_compile(t) for t in _CLOSERS)
+
+
+def _fill(rng: random.Random, compiled: tuple[str, tuple[str, ...]], values: dict) -> str:
+    template, fields = compiled
+    for field in fields:
+        if field not in values:
+            if field in ("m1", "m2"):
+                values["m1"] = str(m1 := rng.randint(1, 8))
+                values["m2"] = str(min(12, m1 + rng.randint(1, 4)))
+            else:
+                values[field] = _SLOTS[field](rng)
+    return template.format(**values) if fields else template
 
 
 def case_text(rng: random.Random, category_code: str) -> tuple[str, str]:
-    """(facts, demand) in the voice of a petitioner, varied in amounts, dates and places."""
+    """(facts, demand) in the voice of a petitioner; a top-level code draws from all its subcategories."""
     top = category_code.split(".")[0]
-    template, demand = rng.choice(_TEXTS.get(top, _TEXTS["neighbour"]))
-    m1 = rng.randint(1, 9)
-    facts = template.format(year=rng.randint(2023, 2026), m1=m1, m2=m1 + rng.randint(1, 3),
-                            amount=round(rng.uniform(0.3, 30), 1), area=rng.randint(10, 300),
-                            days=rng.randint(5, 60), months=rng.randint(2, 18), people=rng.randint(2, 40),
-                            years=rng.randint(10, 38), org=organization_name(rng), village=rng.choice(_VILLAGES))
-    return facts, demand
+    if category_code in _PREPARED:
+        code = category_code
+    elif top in _SUBS:
+        code = rng.choice(_SUBS[top])
+    else:
+        raise ValueError(f"unknown category {category_code!r}")
+    values: dict[str, str] = {}
+    if code in _PREPARED_EN and rng.random() < 0.12:
+        facts, demands = rng.choice(_PREPARED_EN[code])
+        return _fill(rng, facts, values), rng.choice(demands)
+    facts, demands = rng.choice(_PREPARED[code])
+    text = _fill(rng, rng.choice(_OPENERS_C), values) + _fill(rng, facts, values) + \
+        _fill(rng, rng.choice(_CLOSERS_C), values)
+    return text, rng.choice(demands)
 
 
 _OUTCOMES = {
-    "support": ["经调查核实，诉求合理，已责成{dept}于{days}日内落实。", "经协调，对方同意履行义务，诉求予以支持。"],
-    "explanation": ["经调查，相关做法符合现行政策，已向信访人作出解释说明。", "已就有关政策规定向信访人释法明理，信访人表示理解。"],
-    "no_support": ["经调查核实，诉求缺乏事实和法律依据，不予支持。", "诉求超出现行政策规定范围，不予支持，并告知其他救济途径。"],
+    "support": (
+        "经调查核实，信访人反映的{subject}问题基本属实，诉求合理。依据{basis}，已责成{dept}于{days}日内落实，并将结果书面告知信访人。",
+        "经调解，双方自愿达成调解协议，对方同意在{days}日内履行相关义务，信访人的{subject}诉求予以支持。",
+        "经{dept}核查，信访人反映情况属实，依据{basis}予以支持，相关整改已列入督办事项，限期{days}日办结。"),
+    "explanation": (
+        "经调查，{dept}对该{subject}事项的处理符合{basis}的规定。已向信访人解释有关政策，信访人表示理解。",
+        "信访人反映的{subject}问题已有相应处理，工作人员已就{basis}的相关规定释法明理，并告知后续办理途径。",
+        "经核查，该事项按现行规定办理并无不当，已当面向信访人作出解释说明，并提供法律咨询。"),
+    "no_support": (
+        "经调查核实，信访人关于{subject}的诉求缺乏事实依据，依据{basis}不予支持。如不服，可自收到本意见书之日起30日内申请复查。",
+        "信访人的{subject}诉求超出现行政策规定范围，不予支持，并已告知其可通过诉讼等途径依法维护权益。",
+        "经{dept}调查，信访人所述情况与事实不符，诉求不予支持。如不服，可在30日内向上一级机关申请复查。"),
 }
 
 
 def outcome_text(rng: random.Random, category_code: str, result: str) -> str:
-    dept = next((d.name_zh for d in DEPARTMENTS
-                 for c in CATEGORIES if c.code == category_code and c.department_code == d.code), "有关部门")
-    return rng.choice(_OUTCOMES[result]).format(dept=dept, days=rng.choice([5, 10, 15, 30]))
+    """A short handling opinion for a ``result`` of 'support', 'explanation' or 'no_support'."""
+    if result not in _OUTCOMES:
+        raise ValueError(f"result must be one of {RESULTS}, not {result!r}")
+    category = _CATEGORY.get(category_code)
+    dept = _DEPT[category.department_code].name_zh if category and category.department_code else "有关部门"
+    subject = category.name_zh if category else "有关"
+    basis = _BASIS.get(category_code.split(".")[0], "有关法律法规")
+    return rng.choice(_OUTCOMES[result]).format(subject=subject, dept=dept, basis=basis,
+                                                days=rng.choice((5, 7, 10, 15, 30)))
 
 
-__all__ = ["CATEGORIES", "DEPARTMENTS", "ROOM_KINDS", "CategorySpec", "DepartmentSpec", "RoomKindSpec",
-           "TalentSpec", "case_text", "outcome_text", "rooms_for_site", "talent_spec", "person_name"]
+__all__ = ["CATEGORIES", "DEPARTMENTS", "LANGUAGES", "RESULTS", "ROLES", "ROLE_SHARES", "ROOM_KINDS",
+           "CategorySpec", "DepartmentSpec", "RoomKindSpec", "TalentSpec", "case_text", "outcome_text",
+           "rooms_for_site", "talent_spec"]

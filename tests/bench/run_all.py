@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-SCRIPTS: list[str] = []
+SCRIPTS: list[str] = ["bench_repeat_lookup.py", "bench_registration.py"]
 
 
 def main() -> int:
