@@ -87,36 +87,11 @@ def _check_secrets(app) -> None:
 
 
 def _tune_database(app) -> None:
-    """SQLite: WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE for writing requests.
-
-    A deferred transaction that reads and then writes fails at once (SQLITE_BUSY_SNAPSHOT) when another
-    worker wrote in between; taking the write lock up front makes concurrent writers queue instead.
-    """
-    from flask import request
-    from sqlalchemy import event
-
-    from desk.extensions import write_intent
     with app.app_context():
         engine = db.engine
-    if engine.dialect.name != "sqlite":
-        return
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_conn, _record):
-        dbapi_conn.isolation_level = None  # SQLAlchemy's "begin" event below emits BEGIN itself
-        cur = dbapi_conn.cursor()
-        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=30000", "synchronous=NORMAL"):
-            cur.execute("PRAGMA " + pragma)
-        cur.close()
-
-    @event.listens_for(engine, "begin")
-    def _begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
-
-    @app.before_request
-    def _mark_intent():
-        view = app.view_functions.get(request.endpoint)
-        write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS") and not getattr(view, "read_first", False))
+    if engine.dialect.name == "sqlite":
+        from desk import sqlite
+        sqlite.install(app, engine)
 
 
 def _forget_request_state(app) -> None:

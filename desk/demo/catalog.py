@@ -61,22 +61,14 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = tuple(DepartmentSpec(*row) for row in 
     ("housing", "住房和城乡建设局", "Housing and Urban-Rural Development Bureau"),
     ("market", "市场监督管理局", "Market Regulation Administration"),
     ("urban", "城市管理和综合执法局", "Urban Management and Comprehensive Law Enforcement Bureau"),
-    ("police", "公安局", "Public Security Bureau"),
-    ("resources", "自然资源局", "Natural Resources Bureau"),
-    ("justice", "司法局", "Justice Bureau"),
-    ("civil", "民政局", "Civil Affairs Bureau"),
-    ("health", "卫生健康局", "Health Bureau"),
-    ("ecology", "生态环境局", "Ecology and Environment Bureau"),
-    ("transport", "交通运输局", "Transport Bureau"),
-    ("agriculture", "农业农村局", "Agriculture and Rural Affairs Bureau"),
-    ("education", "教育局", "Education Bureau"),
-    ("overseas", "外事侨务局", "Foreign and Overseas Chinese Affairs Bureau"),
-    ("fishery", "海洋与渔业局", "Ocean and Fisheries Bureau"),
-    ("petition", "信访局", "Letters and Visits Bureau"),
-    ("court", "人民法院", "People's Court"),
-    ("procuratorate", "人民检察院", "People's Procuratorate"),
-    ("water", "水利局", "Water Resources Bureau"),
-    ("emergency", "应急管理局", "Emergency Management Bureau"),
+    ("police", "公安局", "Public Security Bureau"), ("resources", "自然资源局", "Natural Resources Bureau"),
+    ("justice", "司法局", "Justice Bureau"), ("civil", "民政局", "Civil Affairs Bureau"),
+    ("health", "卫生健康局", "Health Bureau"), ("ecology", "生态环境局", "Ecology and Environment Bureau"),
+    ("transport", "交通运输局", "Transport Bureau"), ("agriculture", "农业农村局", "Agriculture and Rural Affairs Bureau"),
+    ("education", "教育局", "Education Bureau"), ("overseas", "外事侨务局", "Foreign and Overseas Chinese Affairs Bureau"),
+    ("fishery", "海洋与渔业局", "Ocean and Fisheries Bureau"), ("petition", "信访局", "Letters and Visits Bureau"),
+    ("court", "人民法院", "People's Court"), ("procuratorate", "人民检察院", "People's Procuratorate"),
+    ("water", "水利局", "Water Resources Bureau"), ("emergency", "应急管理局", "Emergency Management Bureau"),
 ])
 _DEPT = {d.code: d for d in DEPARTMENTS}
 
@@ -249,26 +241,27 @@ def talent_spec(rng: random.Random, county_code: str) -> TalentSpec:
 
 # ---------------------------------------------------------------- case texts
 # One template a line: subcategory | facts | demand alternatives separated by '/'. Slots: _SLOTS below.
+# Lines marked en: are returned overseas Chinese who prefer English (a few of the 侨务 cases).
 _TEXT_TABLE = """
-labour.wages | 本人于{year}年{m1}月至{m2}月在{org}承建的工地务工，包工头{person}拖欠工资共计{wan}万元，多次讨要未果。 | 请求协调支付拖欠工资/请求责令用人单位支付工资
-labour.wages | 本人与{n}名工友在{org}做工，公司以资金紧张为由拖欠{months}个月工资，合计约{wan}万元。 | 请求督促企业尽快发放拖欠的工资
-labour.injury | 本人在{org}上班期间被机器压伤右手，公司拒绝申报工伤，医药费{qian}元至今自行垫付。 | 请求认定工伤并赔偿/请求督促公司申报工伤
-labour.injury | 家属{year}年{m1}月在{org}工作时从高处坠落受伤，工伤认定后公司迟迟不支付伤残补助金。 | 请求落实工伤待遇
-labour.insurance | {org}自{year}年起未为员工足额缴纳社会保险费，涉及工人{n}名，影响退休待遇。 | 请求补缴社会保险费
-labour.insurance | 本人在{org}工作{years}年，离职后发现公司有{months}个月社保断缴。 | 请求协调补缴社保并出具缴费证明
-labour.contract | {org}在未提前通知的情况下解除本人劳动合同，拒绝支付经济补偿金约{wan}万元。 | 请求支付经济补偿金/请求调解劳动合同纠纷
-labour.contract | 本人在{org}工作{years}年，公司一直不签订书面劳动合同，加班费也未足额发放。 | 请求补签劳动合同并支付加班费
+labour.wages | 本人于{year}年{m1}月至{m2}月在{builder}承建的工地务工，包工头{man}拖欠工资共计{wage}万元，多次讨要未果。 | 请求协调支付拖欠工资/请求责令用人单位支付工资
+labour.wages | 本人与{n}名工友在{factory}做工，公司以资金紧张为由拖欠{months}个月工资，合计约{bigwan}万元。 | 请求督促企业尽快发放拖欠的工资
+labour.injury | 本人在{factory}上班期间被机器压伤右手，公司拒绝申报工伤，医药费{qian}元至今自行垫付。 | 请求认定工伤并赔偿/请求督促公司申报工伤
+labour.injury | 家属{year}年{m1}月在{builder}工作时从高处坠落受伤，工伤认定后公司迟迟不支付伤残补助金。 | 请求落实工伤待遇
+labour.insurance | {factory}自{year}年起未为员工足额缴纳社会保险费，涉及工人{n}名，影响退休待遇。 | 请求补缴社会保险费
+labour.insurance | 本人在{company}工作{years}年，离职后发现公司有{months}个月社保断缴。 | 请求协调补缴社保并出具缴费证明
+labour.contract | {company}在未提前通知的情况下解除本人劳动合同，拒绝支付经济补偿金约{wan}万元。 | 请求支付经济补偿金/请求调解劳动合同纠纷
+labour.contract | 本人在{company}工作{years}年，公司一直不签订书面劳动合同，加班费也未足额发放。 | 请求补签劳动合同并支付加班费
 land.homestead | 本人与邻居{person}因宅基地界址发生争议，对方建房时越界占用本人宅基地约{area}平方米。 | 请求确认宅基地界址/请求调解宅基地纠纷
 land.homestead | 本人{year}年申请宅基地建房，{village}村委会至今未予审批，家中{n}口人挤住旧屋。 | 请求依法审批宅基地
 land.compensation | {year}年村集体征收本人承包地{mu}亩用于道路建设，征地补偿款至今未足额发放，尚欠约{wan}万元。 | 请求按标准发放征地补偿款
 land.compensation | {village}征地时青苗和地上附着物补偿标准偏低，与邻村相差较大，涉及{n}户村民。 | 请求公开征地补偿标准并重新核算
 land.forest | 本村与邻村因一片约{mu}亩山林的权属长期争执，今年又因砍伐林木发生冲突。 | 请求依法确认山林权属
-land.forest | 本人承包的{mu}亩山林被{org}擅自砍伐种植速生桉，林权证明确归本人经营。 | 请求制止侵权并赔偿林木损失
+land.forest | 本人承包的{mu}亩山林被{farm}擅自砍伐种植速生桉，林权证明确归本人经营。 | 请求制止侵权并赔偿林木损失
 land.contracting | 本人承包的{mu}亩责任田被村民小组收回另行发包，土地承包经营权证仍在本人名下。 | 请求恢复土地承包经营权
-land.contracting | {org}租用本村{mu}亩耕地，已拖欠土地租金{months}个月，涉及{n}户农户。 | 请求协调支付土地流转租金
-housing.property | {org}服务不到位，小区电梯停运{days}天无人维修，业主多次反映物业无果。 | 请求督促物业尽快维修电梯/请求更换物业服务企业
+land.contracting | {farm}租用本村{mu}亩耕地，已拖欠土地租金{months}个月，涉及{n}户农户。 | 请求协调支付土地流转租金
+housing.property | {property}服务不到位，小区电梯停运{days}天无人维修，业主多次反映物业无果。 | 请求督促物业尽快维修电梯/请求更换物业服务企业
 housing.property | 小区物业未经业主同意上调物业管理费，并挪用公共收益，涉及业主约{n}户。 | 请求公开公共收益并规范收费
-housing.quality | 所购商品房交付后墙体开裂、卫生间漏水，开发商{org}拖延维修已{months}个月，房屋质量问题未解决。 | 请求开发商维修并赔偿
+housing.quality | 所购商品房交付后墙体开裂、卫生间漏水，开发商{developer}拖延维修已{months}个月，房屋质量问题未解决。 | 请求开发商维修并赔偿
 housing.quality | {year}年购买的房屋外墙瓷砖多处脱落，存在安全隐患，开发商以过了保修期为由推诿。 | 请求鉴定房屋质量并督促维修
 housing.illegal | 邻居在楼顶违法加建约{area}平方米，影响本户采光和房屋安全。 | 请求依法查处违法建设/请求拆除违建
 housing.illegal | {village}有人在河堤边违法建设厂房约{area}平方米，占用防洪通道。 | 请求依法拆除违法建筑
@@ -288,10 +281,10 @@ neighbour.noise | 楼上住户卫生间长期漏水，导致本户天花板发�
 neighbour.noise | 邻居经营的麻将馆每晚营业至凌晨，噪音严重影响家中老人休息。 | 请求调解并制止噪音扰民
 neighbour.damage | 邻居饲养的狗咬伤本人家属，花去医药费{qian}元，对方拒绝赔偿。 | 请求调解赔偿医药费
 neighbour.damage | 邻居砍树时砸坏本户屋顶瓦面和太阳能热水器，损失约{qian}元，对方只愿赔一半。 | 请求调解赔偿财产损失
-consumer.goods | 在{org}购买的电动车使用{days}天即出现电池故障，商家拒绝退换商品。 | 请求退换商品/请求商家承担质量责任
+consumer.goods | 在{shop}购买的电动车使用{days}天即出现电池故障，商家拒绝退换商品。 | 请求退换商品/请求商家承担质量责任
 consumer.goods | 在{town}一家电器店购买的空调安装后不制冷，维修{n}次仍未修好，商品质量明显有问题。 | 请求退货退款
-consumer.prepaid | 在{org}办理预付卡充值{qian}元，商家突然关门，预付卡余额无法退还，受影响会员约{n}人。 | 请求退还预付卡余额
-consumer.prepaid | 为孩子在{org}预交培训费{qian}元，机构停课后拒绝退还剩余课时费用。 | 请求督促机构退还预付费用
+consumer.prepaid | 在{shop}办理预付卡充值{qian}元，商家突然关门，预付卡余额无法退还，受影响会员约{n}人。 | 请求退还预付卡余额
+consumer.prepaid | 为孩子在{town}一家培训机构预交培训费{qian}元，机构停课后拒绝退还剩余课时费用。 | 请求督促机构退还预付费用
 consumer.food | {date}在{town}某餐馆就餐后，同桌{n}人出现腹泻呕吐，商家不承认食品安全责任。 | 请求查处并赔偿/请求监管部门调查
 consumer.food | 在超市购买的食品已过保质期，商家拒绝按规定赔偿。 | 请求依法赔偿
 medical.malpractice | 家属在{hospital}手术后出现严重并发症，怀疑存在医疗过错，已花费医疗费{wan}万元。 | 请求医疗损害鉴定和赔偿
@@ -306,22 +299,22 @@ traffic.insurance | 交通事故责任认定后，保险公司以各种理由拖
 traffic.insurance | 车辆在事故中全损，保险公司定损金额明显偏低，与修理厂报价相差{qian}元。 | 请求重新定损并理赔
 traffic.ebike | 家人被一辆无牌电动车撞伤，肇事者无力赔偿医药费{qian}元，交通事故处理陷入僵局。 | 请求协调赔偿/请求申请道路交通事故救助基金
 traffic.ebike | 本人骑电动车与另一辆电动车相撞，双方对事故责任有争议。 | 请求调解电动车事故纠纷
-environment.pollution | 附近{org}夜间偷排废水，河涌发黑发臭，村民多次投诉企业排污问题无果。 | 请求依法查处排污行为
-environment.pollution | {village}旁的{org}烟囱经常冒黑烟，附近居民夜间不敢开窗，污染问题已持续{months}个月。 | 请求监测废气并整改
+environment.pollution | 附近{factory}夜间偷排废水，河涌发黑发臭，村民多次投诉企业排污问题无果。 | 请求依法查处排污行为
+environment.pollution | {village}旁的{factory}烟囱经常冒黑烟，附近居民夜间不敢开窗，污染问题已持续{months}个月。 | 请求监测废气并整改
 environment.odour | 村旁养猪场异味严重，夏天无法开窗，影响约{n}户村民生活。 | 请求整治养殖异味/请求关停违规养殖场
 environment.odour | {village}附近新建的养鸡场粪便随意堆放，异味和蚊蝇扰民。 | 请求督促养殖场规范处理粪污
-environment.noise | {org}的工地夜间施工噪音扰民，已持续{days}天，附近居民无法入睡。 | 请求限制夜间施工
+environment.noise | {builder}的工地夜间施工噪音扰民，已持续{days}天，附近居民无法入睡。 | 请求限制夜间施工
 environment.noise | 小区旁工地每天早上六点开始打桩，施工噪音严重影响学生休息。 | 请求核查施工许可并控制噪音
 environment.water | {village}的河涌多年未清淤，雨季水浸农田{mu}亩，水体发臭。 | 请求清淤整治河涌
-environment.water | 上游{org}占用河道堆放砂石，河涌水位抬高，下游{n}户农田被淹。 | 请求清理河道障碍
+environment.water | 上游{builder}占用河道堆放砂石，河涌水位抬高，下游{n}户农田被淹。 | 请求清理河道障碍
 overseas.house | 本人为归侨，父辈在{village}的侨房被亲戚{person}占用出租多年，收益从未分配。 | 请求协调归还侨房使用权
 overseas.house | 旅居{country}的侨胞委托本人处理其在{town}的侨房，办理产权登记遇到困难。 | 请求指导办理侨房产权登记
 overseas.rights | 本人是侨眷，{country}亲属寄回的侨汇被村里扣作集体费用，侨眷权益受损。 | 请求维护侨眷合法权益
 overseas.rights | 归侨子女申请入学时，学校不认可侨眷身份证明，涉及照顾政策。 | 请求落实侨眷子女入学照顾政策
-overseas.ancestral | {country}华侨后人回乡祭祖，发现{village}祖坟被{org}施工破坏。 | 请求恢复祖坟并赔偿/请求协调处理祖坟纠纷
+overseas.ancestral | {country}华侨后人回乡祭祖，发现{village}祖坟被{builder}施工破坏。 | 请求恢复祖坟并赔偿/请求协调处理祖坟纠纷
 overseas.ancestral | 家族祖屋为侨房，旅居{country}的{n}位亲属与在乡亲属对祖屋修缮费用分摊发生争议。 | 请求协调侨房祖屋修缮纠纷
 marine.sea_use | 本人养殖海域约{mu}亩被他人占用插桩，对方持有的用海手续存疑。 | 请求核查海域使用权
-marine.sea_use | {org}在{town}近岸填海作业，影响本村{n}户渔民传统作业海域。 | 请求核查用海审批并补偿渔民
+marine.sea_use | {builder}在{town}近岸填海作业，影响本村{n}户渔民传统作业海域。 | 请求核查用海审批并补偿渔民
 marine.boats | 本人渔船{boat}停泊时被他人渔船碰撞，修船费用{wan}万元，双方对渔船碰撞责任有争议。 | 请求调解渔船碰撞纠纷
 marine.boats | 与{person}合伙购置渔船{boat}，对方拒绝分配{year}年捕捞收益约{wan}万元。 | 请求调解渔船合伙纠纷
 marine.aquaculture | 养殖水面承包到期后，村委会未按约定让本人优先续包，{mu}亩鱼塘被转包他人。 | 请求依约续包养殖水面
@@ -352,26 +345,19 @@ accusation.funds | 反映{village}集体资金约{wan}万元使用不透明，�
 accusation.funds | 举报村集体土地出租收入{wan}万元去向不明，村民未获分红。 | 请求调查集体资金去向
 accusation.staff | 反映某部门工作人员办事推诿、态度恶劣，本人往返{n}次仍未办成。 | 请求调查处理/请求整改工作作风
 accusation.staff | 举报某站所工作人员在办理业务时索要好处费{qian}元。 | 请求依法查处
+en:overseas.house | I am a returned overseas Chinese from {en_country}. My late father's house in {village} has been rented out by a relative for {years} years without my consent. | Please help me recover the use of the overseas Chinese house
+en:overseas.rights | My family emigrated to {en_country} in the 1980s; as relatives of overseas Chinese we were left out of the village dividend for {years} years. | Please protect our rights as overseas Chinese dependants
+en:overseas.ancestral | I came back from {en_country} to visit my ancestral home in {village}; the ancestral graves were damaged by road works of {builder}. | Please have the graves restored and the family compensated
 """
 _TEXTS: dict[str, list[tuple[str, str]]] = {}
 for _line in _TEXT_TABLE.strip().splitlines():
     _code, _facts, _demands = _line.split(" | ")
     _TEXTS.setdefault(_code, []).append((_facts, _demands))
-# Returned overseas Chinese who prefer English (a few of the 侨务 cases).
-_ENGLISH = {
-    "overseas.house": [("I am a returned overseas Chinese from {en_country}. My late father's house in {village} "
-                        "has been rented out by a relative for {years} years without my consent.",
-                        "Please help me recover the use of the overseas Chinese house")],
-    "overseas.rights": [("My family emigrated to {en_country} in the 1980s; as relatives of overseas Chinese we "
-                         "were left out of the village dividend for {years} years.",
-                         "Please protect our rights as overseas Chinese dependants")],
-    "overseas.ancestral": [("I came back from {en_country} to visit my ancestral home in {village}; the ancestral "
-                            "graves were damaged by road works of {org}.",
-                            "Please have the graves restored and the family compensated")],
-}
-_OPENERS = ("本人系{town}{village}村民，", "我是{village}居民，", "信访人反映：", "", "", "")
-_CLOSERS = ("希望有关部门尽快协调处理。", "此事已持续较长时间，严重影响生活。", "曾向村委会反映，未得到解决。",
-            "本人家庭困难，恳请帮助解决。", "", "", "")
+_OPENERS = ("本人系{town}{village}村民，", "我是{village}居民，", "", "", "")
+_CLOSERS = {None: ("希望有关部门尽快协调处理。", "此事已持续较长时间，严重影响生活。", "曾向村委会反映，未得到解决。",
+                   "本人家庭困难，恳请帮助解决。", "", "", ""),
+            "policy": ("希望工作人员详细解答。", "", ""), "suggestion": ("望予以采纳。", "", ""),
+            "accusation": ("请予以调查核实。", "本人愿意配合调查。", "", "")}
 _TOWNS = tuple(t for *_c, towns in COUNTIES for t in towns)
 _COUNTY_NAMES = tuple(name for _code, name, *_r in COUNTIES)
 _COUNTRIES = ("美国", "加拿大", "澳大利亚", "秘鲁", "马来西亚", "新西兰", "英国", "新加坡")
@@ -388,9 +374,14 @@ _SLOTS = {
     "area": lambda r: str(r.randint(12, 300)), "mu": lambda r: str(r.randint(2, 120)),
     "days": lambda r: str(r.randint(5, 60)), "months": lambda r: str(r.randint(2, 18)),
     "n": lambda r: str(r.randint(2, 40)), "years": lambda r: str(r.randint(3, 35)),
-    "org": organization_name, "person": person_name,
+    "wage": lambda r: _amount(r.uniform(0.8, 6)), "bigwan": lambda r: str(r.randint(10, 200)),
+    "org": organization_name, "person": person_name, "man": lambda r: person_name(r, "M"),
+    **{slot: (lambda sector: lambda r: organization_name(r, sector=sector))(sector) for slot, sector in
+       [("builder", "construction"), ("factory", "factory"), ("property", "property"),
+        ("developer", "developer"), ("shop", "shop"), ("farm", "farm")]},
+    "company": lambda r: organization_name(r, sector=r.choice(("factory", "shop", "transport", "staffing"))),
     "village": lambda r: place_name(r) + "村", "town": lambda r: r.choice(_TOWNS),
-    "date": lambda r: f"{r.randint(2024, 2026)}年{r.randint(1, 10)}月{r.randint(1, 28)}日",
+    "date": lambda r: f"{r.randint(2023, 2025)}年{r.randint(1, 10)}月{r.randint(1, 28)}日",
     "hospital": lambda r: (r.choice(_COUNTY_NAMES) + "人民医院" if r.random() < 0.5 else
                            r.choice(_TOWNS).removesuffix("街道").removesuffix("镇") + "卫生院"),
     "country": lambda r: r.choice(_COUNTRIES), "en_country": lambda r: r.choice(_EN_COUNTRIES),
@@ -408,10 +399,10 @@ def _prepare(texts: dict) -> dict[str, tuple]:
             for code, rows in texts.items()}
 
 
-_PREPARED = _prepare(_TEXTS)
-_PREPARED_EN = _prepare(_ENGLISH)
+_PREPARED = _prepare({c: rows for c, rows in _TEXTS.items() if not c.startswith("en:")})
+_PREPARED_EN = _prepare({c[3:]: rows for c, rows in _TEXTS.items() if c.startswith("en:")})
 _OPENERS_C = tuple(_compile(t) for t in _OPENERS)
-_CLOSERS_C = tuple(_compile(t) for t in _CLOSERS)
+_CLOSERS_C = {top: tuple(_compile(t) for t in texts) for top, texts in _CLOSERS.items()}
 
 
 def _fill(rng: random.Random, compiled: tuple[str, tuple[str, ...]], values: dict) -> str:
@@ -440,9 +431,10 @@ def case_text(rng: random.Random, category_code: str) -> tuple[str, str]:
         facts, demands = rng.choice(_PREPARED_EN[code])
         return _fill(rng, facts, values), rng.choice(demands)
     facts, demands = rng.choice(_PREPARED[code])
-    text = _fill(rng, rng.choice(_OPENERS_C), values) + _fill(rng, facts, values) + \
-        _fill(rng, rng.choice(_CLOSERS_C), values)
-    return text, rng.choice(demands)
+    opener, body = _fill(rng, rng.choice(_OPENERS_C), values), _fill(rng, facts, values)
+    if opener.endswith("，") and body.startswith("本人"):
+        body = body[2:]   # 本人系某村村民，于2025年……
+    return opener + body + _fill(rng, rng.choice(_CLOSERS_C.get(top, _CLOSERS_C[None])), values), rng.choice(demands)
 
 
 _OUTCOMES = {

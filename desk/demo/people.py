@@ -42,15 +42,22 @@ _MOBILE_PREFIXES = tuple(
 _TRADE_NAMES = tuple("恒盛 华发 富利 信达 新鸿 泰丰 裕兴 隆昌 宏图 安居 嘉华 海鸿 侨兴 联发 永利 金茂 "
                      "锦绣 骏达 美景 粤海 江华 银洲 碧桂 东湖 凤城 五邑 潭江 侨乡 广和 汇丰源 宝利来 "
                      "大昌 祥记 合胜 荣兴 德信 长盈 顺景 利民".split())
-_ORG_KINDS = (
-    ("物业管理有限公司", 14), ("建筑工程有限公司", 10), ("房地产开发有限公司", 8), ("劳务派遣有限公司", 5),
-    ("五金制品有限公司", 6), ("水产养殖专业合作社", 4), ("家具有限公司", 4), ("电器有限公司", 4),
-    ("汽车运输有限公司", 4), ("农业发展有限公司", 4), ("装饰工程有限公司", 5), ("餐饮管理有限公司", 4),
-    ("卫浴实业有限公司", 3), ("纺织制衣厂", 3), ("食品有限公司", 3), ("商贸有限公司", 5),
-    ("摩托车配件厂", 2), ("渔业有限公司", 2), ("教育培训中心", 2), ("汽车销售服务有限公司", 2),
-)
-_ORG_KIND_NAMES = tuple(k for k, _ in _ORG_KINDS)
-_ORG_KIND_CUM = tuple(accumulate(w for _, w in _ORG_KINDS))
+# Business kinds by sector, with weights; organization_name(sector=None) draws from all of them.
+ORG_SECTORS: dict[str, tuple[tuple[str, int], ...]] = {
+    "property": (("物业管理有限公司", 12), ("物业服务有限公司", 4)),
+    "construction": (("建筑工程有限公司", 10), ("装饰工程有限公司", 5), ("建设工程有限公司", 3)),
+    "developer": (("房地产开发有限公司", 8), ("置业有限公司", 3)),
+    "factory": (("五金制品有限公司", 6), ("家具有限公司", 4), ("电器有限公司", 4), ("卫浴实业有限公司", 3),
+                ("纺织制衣厂", 3), ("食品有限公司", 3), ("摩托车配件厂", 2), ("不锈钢制品厂", 2)),
+    "shop": (("商贸有限公司", 5), ("餐饮管理有限公司", 4), ("汽车销售服务有限公司", 2), ("健身会所", 2),
+             ("美容美发店", 2), ("教育培训中心", 2), ("电器商行", 2)),
+    "farm": (("水产养殖专业合作社", 4), ("农业发展有限公司", 4), ("生猪养殖场", 2), ("渔业有限公司", 2)),
+    "transport": (("汽车运输有限公司", 4), ("物流有限公司", 3)),
+    "staffing": (("劳务派遣有限公司", 5),),
+}
+_SECTOR_TABLES = {
+    sector: (tuple(k for k, _ in rows), tuple(accumulate(w for _, w in rows)))
+    for sector, rows in [*ORG_SECTORS.items(), (None, tuple(r for rows in ORG_SECTORS.values() for r in rows))]}
 _ORG_PLACES = ("江门市", "江门市", "蓬江区", "江海区", "新会区", "台山市", "台山市", "开平市", "鹤山市", "恩平市")
 
 
@@ -117,14 +124,18 @@ def mobile_phone(rng: random.Random) -> str:
     return f"{rng.choice(_MOBILE_PREFIXES)}{rng.randrange(10 ** 8):08d}"
 
 
-def organization_name(rng: random.Random, place: str | None = None) -> str:
-    """A local company, cooperative or village body, e.g. 台山市嘉华物业管理有限公司."""
-    roll = rng.random()
-    if roll < 0.08:
+def organization_name(rng: random.Random, place: str | None = None, sector: str | None = None) -> str:
+    """A local company, cooperative or village body, e.g. 台山市嘉华物业管理有限公司.
+
+    ``sector`` narrows the kind: one of ORG_SECTORS ('property', 'construction', 'developer', 'factory',
+    'shop', 'farm', 'transport', 'staffing'); None draws any kind, and now and then a village body.
+    """
+    if sector is None and rng.random() < 0.08:
         return place_name(rng) + rng.choice(("村股份经济合作社", "村民委员会", "经济联合社"))
+    kinds, cum = _SECTOR_TABLES[sector]
     where = place or rng.choice(_ORG_PLACES)
-    return where + rng.choice(_TRADE_NAMES) + rng.choices(_ORG_KIND_NAMES, cum_weights=_ORG_KIND_CUM)[0]
+    return where + rng.choice(_TRADE_NAMES) + rng.choices(kinds, cum_weights=cum)[0]
 
 
-__all__ = ["birth_date", "id_check_digit", "mobile_phone", "organization_name", "person_name", "resident_id",
+__all__ = ["ORG_SECTORS", "birth_date", "id_check_digit", "mobile_phone", "organization_name", "person_name", "resident_id",
            "surname"]
