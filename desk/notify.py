@@ -32,7 +32,11 @@ def notify(user_id: int, kind: str, *, link: str | None = None, dedupe_key: str 
             return None
     item = Notification(user_id=user_id, kind=kind, params={k: str(v) for k, v in params.items()},
                         link=link, dedupe_key=dedupe_key)
-    db.session.add(item)
+    try:
+        with db.session.begin_nested():  # a concurrent sender with the same key wins; we skip
+            db.session.add(item)
+    except sa.exc.IntegrityError:
+        return None
     return item
 
 

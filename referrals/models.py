@@ -1,4 +1,6 @@
 """Tables of the referrals area: the talent pool (more tables join it as the area grows)."""
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -8,6 +10,7 @@ from desk.enums import TitledEnum, enum_column
 from desk.extensions import db
 from desk.idnumber import mask_phone
 from desk.models import Category, PlaceMixin, Room, Site, User
+from desk.timeutil import utcnow
 
 
 class TalentRole(TitledEnum):
@@ -46,6 +49,7 @@ talent_skill = sa.Table(
     "talent_skill", db.metadata,
     sa.Column("talent_id", sa.ForeignKey("talent.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("category_id", sa.ForeignKey("category.id", ondelete="CASCADE"), primary_key=True),
+    sa.Index("ix_talent_skill_category", "category_id"),
 )
 
 
@@ -66,10 +70,12 @@ class Talent(PlaceMixin, db.Model):
     licence_no: Mapped[str | None] = mapped_column(sa.String(40))
     phone: Mapped[str | None] = mapped_column(EncryptedString(255))
     phone_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True)
-    active: Mapped[bool] = mapped_column(default=True, index=True)
+    active: Mapped[bool] = mapped_column(default=True)
 
     user: Mapped[User | None] = relationship()
     site: Mapped[Site | None] = relationship()
+
+    __table_args__ = (sa.Index("ix_talent_county_active", "county_id", "active", "role"),)
     room: Mapped[Room | None] = relationship()
     skills: Mapped[list[Category]] = relationship(secondary=talent_skill, lazy="selectin")
     conflicts: Mapped[list["TalentConflict"]] = relationship(cascade="all, delete-orphan")
@@ -104,6 +110,81 @@ class TalentConflict(db.Model):
     person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
     name: Mapped[str] = mapped_column(sa.String(200))
     note: Mapped[str] = mapped_column(sa.String(200), default="")
+
+
+class ReferralStatus(TitledEnum):
+    offered = "offered"
+    accepted = "accepted"
+    declined = "declined"
+    expired = "expired"
+    in_progress = "in_progress"
+    done = "done"
+
+    @staticmethod
+    def __titles__():
+        return {"offered": _l("Offered"), "accepted": _l("Accepted"), "declined": _l("Declined"),
+                "expired": _l("Expired"), "in_progress": _l("Checked in"), "done": _l("Done")}
+
+
+class ReferralOutcome(TitledEnum):
+    agreement = "agreement"
+    no_agreement = "no_agreement"
+    advice = "advice"
+    transferred = "transferred"
+
+    @staticmethod
+    def __titles__():
+        return {"agreement": _l("Mediated: agreement reached"), "no_agreement": _l("No agreement"),
+                "advice": _l("Advice given"), "transferred": _l("Transferred elsewhere")}
+
+
+class Referral(PlaceMixin, db.Model):
+    """A case offered to a room (whoever is on duty there) or to one member of the talent pool."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"), index=True)
+    room_id: Mapped[int | None] = mapped_column(sa.ForeignKey("room.id"), index=True)
+    offered_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("talent.id"), index=True)
+    talent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("talent.id"), index=True)
+    status: Mapped[ReferralStatus] = mapped_column(enum_column(ReferralStatus), default=ReferralStatus.offered,
+                                                   index=True)
+    score: Mapped[float | None]
+    offered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    answered_at: Mapped[datetime | None]
+    checked_in_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+    decline_reason: Mapped[str | None] = mapped_column(sa.Text)
+    outcome: Mapped[ReferralOutcome | None] = mapped_column(enum_column(ReferralOutcome))
+    outcome_note: Mapped[str | None] = mapped_column(sa.Text)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+    case = relationship("Case")
+    room: Mapped[Room | None] = relationship()
+    offered_to: Mapped[Talent | None] = relationship(foreign_keys=[offered_to_id])
+    talent: Mapped[Talent | None] = relationship(foreign_keys=[talent_id])
+    notes: Mapped[list["ReferralNote"]] = relationship(cascade="all, delete-orphan", order_by="ReferralNote.at")
+
+
+class ReferralNote(db.Model):
+    __tablename__ = "referral_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(sa.ForeignKey("referral.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    text: Mapped[str] = mapped_column(sa.Text)
+
+
+class TalentCategoryStat(db.Model):
+    """Ratings of a member's matters per category, for the matching's "past satisfaction" component."""
+
+    __tablename__ = "talent_category_stat"
+
+    talent_id: Mapped[int] = mapped_column(sa.ForeignKey("talent.id", ondelete="CASCADE"), primary_key=True)
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("category.id"), primary_key=True)
+    rated: Mapped[int] = mapped_column(default=0)
+    satisfied: Mapped[int] = mapped_column(default=0)
 
 
 from referrals.order_models import *  # noqa: E402,F401,F403

@@ -145,3 +145,19 @@ def make_case(world: World, *, person: Person | None = None, unit: OrgUnit | Non
     db.session.add(visit)
     db.session.flush()
     return case
+
+
+def make_talent(world: World, name: str = "调解员甲", *, role: str = "mediator", unit: OrgUnit | None = None,
+                skills=(), languages: str = "mandarin,cantonese", stationing: str = "resident",
+                weekdays: str = "0,1,2,3,4", capacity: int = 4, room=None, user: User | None = None,
+                active: bool = True):
+    from referrals.models import Stationing, Talent, TalentRole
+    unit = unit or world.county
+    talent = Talent(name=name, role=TalentRole(role), languages=languages, stationing=Stationing(stationing),
+                    weekdays=weekdays, capacity=capacity, active=active, room=room,
+                    user_id=user.id if user else None, site_id=world.county_site.id)
+    talent.place_at(unit)
+    talent.skills = list(skills)
+    db.session.add(talent)
+    db.session.flush()
+    return talent

@@ -60,6 +60,25 @@ def _attachment(world):
     return attachment.id
 
 
+def _talent(world):
+    from tests.factories import make_talent
+    talent = make_talent(world)
+    db.session.commit()
+    return talent.id
+
+
+def _referral(world):
+    from referrals.offers import refer_to_talent
+    from tests.factories import make_talent
+    referral = refer_to_talent(make_case(world), make_talent(world), actor=None)
+    db.session.commit()
+    return referral.id
+
+
+def _import_key(world):
+    return "no-such-import"
+
+
 FACTORIES = {
     "user_id": _user,
     "case_id": _case,
@@ -70,4 +89,7 @@ FACTORIES = {
     "visit_id": _visit,
     "ticket_id": _ticket,
     "attachment_id": _attachment,
+    "talent_id": _talent,
+    "referral_id": _referral,
+    "key": _import_key,
 }

@@ -347,7 +347,7 @@ accusation.staff | 反映某部门工作人员办事推诿、态度恶劣，本�
 accusation.staff | 举报某站所工作人员在办理业务时索要好处费{qian}元。 | 请求依法查处
 en:overseas.house | I am a returned overseas Chinese from {en_country}. My late father's house in {village} has been rented out by a relative for {years} years without my consent. | Please help me recover the use of the overseas Chinese house
 en:overseas.rights | My family emigrated to {en_country} in the 1980s; as relatives of overseas Chinese we were left out of the village dividend for {years} years. | Please protect our rights as overseas Chinese dependants
-en:overseas.ancestral | I came back from {en_country} to visit my ancestral home in {village}; the ancestral graves were damaged by road works of {builder}. | Please have the graves restored and the family compensated
+en:overseas.ancestral | I am an overseas Chinese living in {en_country} and came back to visit my ancestral home in {village}; the ancestral graves were damaged by road works of {builder}. | Please have the graves restored and the family compensated
 """
 _TEXTS: dict[str, list[tuple[str, str]]] = {}
 for _line in _TEXT_TABLE.strip().splitlines():
@@ -401,6 +401,7 @@ def _prepare(texts: dict) -> dict[str, tuple]:
 
 _PREPARED = _prepare({c: rows for c, rows in _TEXTS.items() if not c.startswith("en:")})
 _PREPARED_EN = _prepare({c[3:]: rows for c, rows in _TEXTS.items() if c.startswith("en:")})
+assert set(_PREPARED) == {c.code for c in CATEGORIES if c.parent_code}, "every subcategory needs texts"
 _OPENERS_C = tuple(_compile(t) for t in _OPENERS)
 _CLOSERS_C = {top: tuple(_compile(t) for t in texts) for top, texts in _CLOSERS.items()}
 

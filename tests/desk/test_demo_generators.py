@@ -21,7 +21,7 @@ EXPECTED_SHARES = {"mediator": 40, "lawyer": 15, "counselor": 8, "social_worker"
 # What a petition of each top-level category must talk about (written independently of the templates).
 SUBJECT_WORDS = {
     "labour": ("工资", "工伤", "社会保险", "社保", "劳动合同"),
-    "land": ("宅基地", "征地", "征收", "山林", "承包"),
+    "land": ("宅基地", "征地", "征收", "山林", "承包", "土地", "耕地"),
     "housing": ("物业", "房屋", "商品房", "违法建设", "违建", "拆迁"),
     "family": ("赡养", "抚养", "离婚", "继承", "遗嘱", "家庭"),
     "neighbour": ("邻居", "楼上", "相邻"),
@@ -206,7 +206,7 @@ def test_names_phones_and_organisations():
     phones = [people.mobile_phone(rng) for _ in range(2000)]
     assert all(re.fullmatch(r"1[3-9]\d{9}", p) for p in phones) and len(set(phones)) == len(phones)
     orgs = [people.organization_name(rng) for _ in range(500)]
-    assert all(CJK.match(o) and len(o) >= 8 for o in orgs) and len(set(orgs)) > 300
+    assert all(CJK.match(o) and len(o) >= 7 for o in orgs) and len(set(orgs)) > 300
     assert any(o.endswith("物业管理有限公司") for o in orgs)
     assert all("物业" in people.organization_name(rng, sector="property") for _ in range(50))
 
