@@ -8,7 +8,7 @@ def record_audit(*, actor, entity: str, entity_id: int, action: str, from_state=
     """Add an audit row to the current transaction (who, when, from, to, why). Never holds personal data."""
     entry = AuditEntry(actor_id=getattr(actor, "id", None), entity=entity, entity_id=entity_id,
                        action=action, from_state=_value(from_state), to_state=_value(to_state),
-                       reason=reason, detail=detail)
+                       reason=str(reason) if reason is not None else None, detail=detail)
     db.session.add(entry)
     return entry
 

@@ -122,7 +122,7 @@ class ReferralStatus(TitledEnum):
 
     @staticmethod
     def __titles__():
-        return {"offered": _l("Offered"), "accepted": _l("Accepted"), "declined": _l("Declined"),
+        return {"offered": _l("Offered"), "accepted": _l("Taken on"), "declined": _l("Declined"),
                 "expired": _l("Expired"), "in_progress": _l("Checked in"), "done": _l("Done")}
 
 

@@ -43,9 +43,10 @@ def my_work():
 def referral_action(referral_id, action):
     talent = _my_talent()
     referral = db.session.get(Referral, referral_id)
-    visible = db.session.scalar(offers.visible_to(talent).where(Referral.id == referral_id)) if referral else None
-    if visible is None and (referral is None or referral.status != ReferralStatus.offered):
+    if referral is None or not in_scope(current_user, referral):
         abort(404)
+    # Anyone addressed may try to accept (and learn it was taken); everything else is the holder's.
+    visible = db.session.scalar(offers.visible_to(talent).where(Referral.id == referral_id))
     try:
         if action == "accept":
             offers.accept(referral_id, talent=talent, actor=current_user)
