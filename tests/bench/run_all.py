@@ -4,7 +4,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-SCRIPTS: list[str] = ["bench_repeat_lookup.py", "bench_registration.py"]
+SCRIPTS: list[str] = ["bench_repeat_lookup.py", "bench_registration.py", "bench_matching.py",
+                      "bench_concurrent_accept.py"]
 
 
 def main() -> int:
