@@ -12,6 +12,7 @@ from desk.extensions import db
 from desk.models import Case, Category, OrgUnit
 from desk.timeutil import to_local, utcnow
 from referrals.models import Talent, TalentCategoryStat, TalentConflict, talent_skill
+from desk.workcalendar import default_calendar
 from referrals.rotation import ON_CALL, ON_DUTY, duty_state
 
 WEIGHTS = {"skill": 0.25, "role": 0.20, "duty": 0.15, "language": 0.10, "load": 0.10, "distance": 0.10,
@@ -44,7 +45,7 @@ class MatchResult:
         return _l("Everyone who fits is excluded (%(reasons)s).", reasons=reasons)
 
 
-def skill_score(skill_ids: set[int], category_id: int, parent_id: int | None) -> float:
+def skill_score(skill_ids, category_id: int, parent_id: int | None) -> float:
     if category_id in skill_ids:
         return 1.0
     return 0.7 if parent_id is not None and parent_id in skill_ids else 0.0
@@ -89,65 +90,94 @@ def satisfaction_score(rated: int, satisfied: int) -> float:
 def rank_talent(*, category_id: int, unit: OrgUnit, roles: list[str] | None = None, languages: tuple = (),
                 at: datetime | None = None, exclude_person_ids=(), party_names=(), exclude_talent_ids=(),
                 limit: int = 10) -> MatchResult:
-    """Rank the active members of the unit's county for a category; the outreach area calls this too."""
+    """Rank the active members of the unit's county for a category; the outreach area calls this too.
+
+    The database computes the weighted score (the same formulas as the component functions above) and
+    returns the best few; their components are then spelt out in Python for the page. This keeps a
+    16,000-member pool within a few milliseconds (tests/bench/bench_matching.py)."""
     category = db.session.get(Category, category_id)
     parent_id = category.parent_id if category else None
     fitting = roles if roles is not None else (category.roles.split(",") if category and category.roles else [])
     day = to_local(at or utcnow()).date()
-    skilled = sa.select(talent_skill.c.talent_id).where(
-        talent_skill.c.category_id.in_([c for c in (category_id, parent_id) if c]))
-    candidates = list(db.session.scalars(
-        sa.select(Talent).where(Talent.county_id == unit.county_id,
-                                sa.or_(Talent.role.in_(fitting), Talent.id.in_(skilled)))))
-    result = MatchResult()
-    if not candidates:
+    category_ids = [c for c in (category_id, parent_id) if c]
+    t, ts, st = Talent.__table__, talent_skill, TalentCategoryStat.__table__
+    fits = sa.or_(t.c.role.in_(fitting), t.c.id.in_(
+        sa.select(ts.c.talent_id).where(ts.c.category_id.in_(category_ids))))
+    in_county = sa.and_(t.c.county_id == unit.county_id, fits)
+    conflicted = _conflicted(unit.county_id, set(exclude_person_ids), [n for n in party_names if n])
+    counts = db.session.execute(sa.select(
+        sa.func.count(), sa.func.sum(sa.case((t.c.active.is_(False), 1), else_=0)),
+        sa.func.sum(sa.case((sa.and_(t.c.active.is_(True), t.c.open_load >= t.c.capacity), 1), else_=0)))
+        .where(in_county, t.c.id.not_in(list(exclude_talent_ids) or [0]))).one()
+    eligible = sa.and_(in_county, t.c.active.is_(True), t.c.open_load < t.c.capacity,
+                       t.c.id.not_in(list(set(exclude_talent_ids) | conflicted) or [0]))
+    conflict_count = db.session.scalar(sa.select(sa.func.count()).where(
+        in_county, t.c.active.is_(True), t.c.open_load < t.c.capacity, t.c.id.in_(list(conflicted) or [0])))
+    result = MatchResult(considered=counts[0] or 0,
+                         excluded={"inactive": counts[1] or 0, "full": counts[2] or 0, "conflict": conflict_count})
+    score = _score_sql(t, ts, st, category_id, parent_id, fitting, tuple(languages), day, unit)
+    top = db.session.execute(sa.select(t.c.id, score.label("score"))
+                             .select_from(t.outerjoin(st, sa.and_(st.c.talent_id == t.c.id,
+                                                                  st.c.category_id == category_id)))
+                             .where(eligible).order_by(sa.desc("score"), t.c.id).limit(limit)).all()
+    if not top:
         return result
-    ids = [t.id for t in candidates]
-    skills: dict[int, set[int]] = {}
-    for talent_id, cat_id in db.session.execute(
-            sa.select(talent_skill.c.talent_id, talent_skill.c.category_id).where(talent_skill.c.talent_id.in_(ids))):
-        skills.setdefault(talent_id, set()).add(cat_id)
-    stats = {row.talent_id: row for row in db.session.scalars(
-        sa.select(TalentCategoryStat).where(TalentCategoryStat.category_id == category_id,
-                                            TalentCategoryStat.talent_id.in_(ids)))}
-    conflicted = _conflicted(ids, set(exclude_person_ids), [n for n in party_names if n])
-    excluded = {"inactive": 0, "full": 0, "conflict": 0}
-    ranked = []
-    for talent in candidates:
-        if talent.id in exclude_talent_ids:
-            continue
-        reason = ("inactive" if not talent.active else "full" if talent.open_load >= talent.capacity
-                  else "conflict" if talent.id in conflicted else None)
-        if reason:
-            excluded[reason] += 1
-            continue
-        stat = stats.get(talent.id)
+    members = {m.id: m for m in db.session.scalars(sa.select(Talent).where(Talent.id.in_([r.id for r in top])))}
+    held: dict[int, set[int]] = {}
+    for talent_id, cat_id in db.session.execute(sa.select(ts.c.talent_id, ts.c.category_id).where(
+            ts.c.talent_id.in_(list(members)), ts.c.category_id.in_(category_ids))):
+        held.setdefault(talent_id, set()).add(cat_id)
+    stats = {r.talent_id: satisfaction_score(r.rated, r.satisfied) for r in db.session.execute(
+        sa.select(st.c.talent_id, st.c.rated, st.c.satisfied).where(st.c.category_id == category_id,
+                                                                    st.c.talent_id.in_(list(members))))}
+    for row in top:
+        member = members[row.id]
         components = {
-            "skill": skill_score(skills.get(talent.id, set()), category_id, parent_id),
-            "role": role_score(talent.role.value, fitting),
-            "duty": duty_score(duty_state(talent, day)),
-            "language": language_score(talent.language_list, tuple(languages)),
-            "load": load_score(talent.open_load, talent.capacity),
-            "distance": distance_score(talent, unit),
-            "satisfaction": satisfaction_score(stat.rated, stat.satisfied) if stat else 0.5,
-        }
-        score = sum(WEIGHTS[k] * v for k, v in components.items())
-        ranked.append(Ranked(talent, round(score, 4), components))
-    ranked.sort(key=lambda r: (-r.score, r.talent.id))
-    result.ranked, result.excluded, result.considered = ranked[:limit], excluded, len(candidates)
+            "skill": skill_score(held.get(member.id, set()), category_id, parent_id),
+            "role": role_score(member.role.value, fitting), "duty": duty_score(duty_state(member, day)),
+            "language": language_score(member.language_list, tuple(languages)),
+            "load": load_score(member.open_load, member.capacity), "distance": distance_score(member, unit),
+            "satisfaction": stats.get(member.id, 0.5)}
+        result.ranked.append(Ranked(member, round(float(row.score), 4), components))
     return result
 
 
-def _conflicted(talent_ids: list[int], person_ids: set[int], names: list[str]) -> set[int]:
+def _score_sql(t, ts, st, category_id, parent_id, fitting, wanted, day, unit):
+    """The weighted score as one SQL expression: the component functions above, written for the database."""
+    w = WEIGHTS
+    has = lambda cid: sa.exists().where(ts.c.talent_id == t.c.id, ts.c.category_id == cid)  # noqa: E731
+    skill = sa.case((has(category_id), 1.0), else_=sa.case((has(parent_id), 0.7), else_=0.0)) \
+        if parent_id else sa.case((has(category_id), 1.0), else_=0.0)
+    role = sa.case({r: role_score(r, fitting) for r in fitting}, value=sa.cast(t.c.role, sa.String),
+                   else_=role_score("", fitting) if not fitting else 0.0) if fitting else sa.literal(0.5)
+    working = default_calendar().is_working_day(day)
+    duty = sa.case((t.c.stationing == "on_call", 0.5),
+                   (sa.literal(not working), 0.0),
+                   (t.c.stationing == "resident", 1.0),
+                   (("," + t.c.weekdays + ",").contains(f",{day.weekday()},"), 1.0), else_=0.0)
+    if wanted:
+        language = sum((sa.case((("," + t.c.languages + ",").contains(f",{code},"), 1.0), else_=0.0)
+                        for code in wanted), sa.literal(0.0)) / len(wanted)
+    else:
+        language = sa.literal(0.5)
+    load = 1.0 - sa.cast(t.c.open_load, sa.Float) / t.c.capacity
+    distance = sa.case((sa.and_(sa.literal(unit.village_id is not None), t.c.village_id == unit.village_id), 1.0),
+                       (sa.and_(sa.literal(unit.town_id is not None), t.c.town_id == unit.town_id), 0.7),
+                       (t.c.county_id == unit.county_id, 0.4), else_=0.0)
+    satisfaction = sa.func.coalesce((st.c.satisfied + 1.0) / (st.c.rated + 2.0), 0.5)
+    return (w["skill"] * skill + w["role"] * role + w["duty"] * duty + w["language"] * language
+            + w["load"] * load + w["distance"] * distance + w["satisfaction"] * satisfaction)
+
+
+def _conflicted(county_id: int, person_ids: set[int], names: list[str]) -> set[int]:
+    """Members of the county with a declared conflict with any party (by person or by name)."""
     if not person_ids and not names:
         return set()
     rows = db.session.execute(sa.select(TalentConflict.talent_id, TalentConflict.person_id, TalentConflict.name)
-                              .where(TalentConflict.talent_id.in_(talent_ids))).all()
-    hits = set()
-    for talent_id, person_id, name in rows:
-        if (person_id and person_id in person_ids) or any(name and (name in n or n in name) for n in names):
-            hits.add(talent_id)
-    return hits
+                              .join(Talent, Talent.id == TalentConflict.talent_id)
+                              .where(Talent.county_id == county_id)).all()
+    return {talent_id for talent_id, person_id, name in rows
+            if (person_id and person_id in person_ids) or any(name and (name in n or n in name) for n in names)}
 
 
 def rank_talent_for_case(case: Case, *, at: datetime | None = None, limit: int = 10,

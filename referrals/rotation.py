@@ -11,17 +11,20 @@ from referrals.models import Stationing, Talent
 ON_DUTY, ON_CALL, OFF = "on_duty", "on_call", "off"
 
 
-def duty_state(talent: Talent, day: date, calendar=None) -> str:
-    """on_duty / on_call / off for a day (an adjusted working Saturday counts as a working day)."""
+def duty_state(talent, day: date, calendar=None) -> str:
+    """on_duty / on_call / off for a day (an adjusted working Saturday counts as a working day).
+
+    ``talent`` is a Talent or any row with ``stationing`` and ``weekdays`` ("0,3")."""
     calendar = calendar or default_calendar()
-    if talent.stationing == Stationing.on_call:
+    stationing = Stationing(talent.stationing)
+    if stationing == Stationing.on_call:
         return ON_CALL
     if not calendar.is_working_day(day):
         return OFF
-    if talent.stationing == Stationing.resident:
+    if stationing == Stationing.resident:
         return ON_DUTY
     # Rotating: their weekdays; on an adjusted working weekend day nobody rotates in.
-    return ON_DUTY if day.weekday() in talent.weekday_list else OFF
+    return ON_DUTY if str(day.weekday()) in talent.weekdays.split(",") else OFF
 
 
 def on_duty_in_room(room_id: int, day: date) -> list[Talent]:

@@ -90,3 +90,21 @@ def test_rotation_across_a_week_and_a_holiday(world):
     assert duty_state(rotating, date(2026, 10, 8)) == ON_DUTY                  # Thursday after the holiday
     assert duty_state(on_call, date(2026, 10, 3)) == ON_CALL
     assert resident.stationing == Stationing.resident
+
+
+def test_database_score_equals_the_components_shown(world):
+    """The ranking is computed in SQL; the page shows components computed in Python: they must agree."""
+    case = make_case(world, person=make_person(world, name="林某"))
+    case.petitioners[0].language = "taishanese"
+    make_talent(world, "甲", skills=[world.category], unit=world.village, languages="mandarin,taishanese")
+    rotating = make_talent(world, "乙", role="lawyer", stationing="rotating", weekdays="0,2")
+    rotating.open_load = 1
+    make_talent(world, "丙", stationing="on_call", weekdays="", languages="cantonese")
+    matching.record_talent_rating(rotating.id, world.category.id, True)
+    db.session.flush()
+    for at in (datetime(2026, 11, 23, 2, 0), datetime(2026, 11, 24, 2, 0), datetime(2026, 10, 3, 2, 0)):
+        result = matching.rank_talent_for_case(case, at=at)
+        assert len(result.ranked) == 3
+        for ranked in result.ranked:
+            expected = sum(matching.WEIGHTS[k] * v for k, v in ranked.components.items())
+            assert abs(ranked.score - expected) < 1e-3, (ranked.talent.name, at, ranked.components)
