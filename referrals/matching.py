@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
 from flask_babel import lazy_gettext as _l
 
 from desk.extensions import db
@@ -105,24 +106,32 @@ def rank_talent(*, category_id: int, unit: OrgUnit, roles: list[str] | None = No
         sa.select(ts.c.talent_id).where(ts.c.category_id.in_(category_ids))))
     in_county = sa.and_(t.c.county_id == unit.county_id, fits)
     conflicted = _conflicted(unit.county_id, set(exclude_person_ids), [n for n in party_names if n])
-    counts = db.session.execute(sa.select(
-        sa.func.count(), sa.func.sum(sa.case((t.c.active.is_(False), 1), else_=0)),
-        sa.func.sum(sa.case((sa.and_(t.c.active.is_(True), t.c.open_load >= t.c.capacity), 1), else_=0)))
-        .where(in_county, t.c.id.not_in(list(exclude_talent_ids) or [0]))).one()
-    eligible = sa.and_(in_county, t.c.active.is_(True), t.c.open_load < t.c.capacity,
-                       t.c.id.not_in(list(set(exclude_talent_ids) | conflicted) or [0]))
-    conflict_count = db.session.scalar(sa.select(sa.func.count()).where(
-        in_county, t.c.active.is_(True), t.c.open_load < t.c.capacity, t.c.id.in_(list(conflicted) or [0])))
-    result = MatchResult(considered=counts[0] or 0,
-                         excluded={"inactive": counts[1] or 0, "full": counts[2] or 0, "conflict": conflict_count})
+    skipped = list(exclude_talent_ids) or [0]
+    inactive = sa.case((t.c.active.is_(False), 1), else_=0)
+    full = sa.case((sa.and_(t.c.active.is_(True), t.c.open_load >= t.c.capacity), 1), else_=0)
+    conflict = sa.case((sa.and_(t.c.active.is_(True), t.c.open_load < t.c.capacity,
+                                t.c.id.in_(list(conflicted) or [0])), 1), else_=0)
+    eligible = sa.case((sa.and_(t.c.active.is_(True), t.c.open_load < t.c.capacity,
+                                t.c.id.not_in(list(conflicted) or [0])), 1), else_=0)
     score = _score_sql(t, ts, st, category_id, parent_id, fitting, tuple(languages), day, unit)
-    top = db.session.execute(sa.select(t.c.id, score.label("score"))
-                             .select_from(t.outerjoin(st, sa.and_(st.c.talent_id == t.c.id,
-                                                                  st.c.category_id == category_id)))
-                             .where(eligible).order_by(sa.desc("score"), t.c.id).limit(limit)).all()
+    # One scan: the window sums count the exclusions over every candidate before LIMIT keeps the best.
+    rows = db.session.execute(
+        sa.select(t.c.id, score.label("score"), eligible.label("eligible"), sa.func.count().over().label("n"),
+                  sa.func.sum(inactive).over().label("inactive"), sa.func.sum(full).over().label("full"),
+                  sa.func.sum(conflict).over().label("conflict"))
+        .select_from(t.outerjoin(st, sa.and_(st.c.talent_id == t.c.id, st.c.category_id == category_id)))
+        .where(in_county, t.c.id.not_in(skipped))
+        .order_by(sa.desc("eligible"), sa.desc("score"), t.c.id).limit(limit)).all()
+    result = MatchResult()
+    if rows:
+        first = rows[0]
+        result.considered = first.n
+        result.excluded = {"inactive": first.inactive or 0, "full": first.full or 0, "conflict": first.conflict or 0}
+    top = [r for r in rows if r.eligible]
     if not top:
         return result
-    members = {m.id: m for m in db.session.scalars(sa.select(Talent).where(Talent.id.in_([r.id for r in top])))}
+    members = {m.id: m for m in db.session.scalars(
+        sa.select(Talent).options(lazyload(Talent.skills)).where(Talent.id.in_([r.id for r in top])))}
     held: dict[int, set[int]] = {}
     for talent_id, cat_id in db.session.execute(sa.select(ts.c.talent_id, ts.c.category_id).where(
             ts.c.talent_id.in_(list(members)), ts.c.category_id.in_(category_ids))):
