@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from desk import deadlines
 from desk.audit import record_audit
 from desk.errors import DomainError
-from desk.extensions import db
 from desk.models import Case, CaseStatus, DemandBranch, OrgUnit, Outcome, PetitionType, next_number
 from desk.statemachine import StateMachine
 from desk.timeutil import local_today

@@ -14,7 +14,7 @@ from desk.extensions import db
 from desk.i18n import current_locale, localize_text
 from desk.transactions import begin_write, read_first
 from desk.idnumber import InvalidIdNumber, validate_resident_id
-from desk.models import Case, Category, Channel, DemandBranch, Level, OrgUnit, PetitionType, Person, Role, Site, Visit
+from desk.models import Category, Channel, DemandBranch, Level, OrgUnit, PetitionType, Person, Role, Site, Visit
 from intake.attachments import check_upload, store_attachment
 from intake.forms import ReceptionForm
 from intake.models import Ticket

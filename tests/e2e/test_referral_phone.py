@@ -2,7 +2,7 @@
 import pytest
 import sqlalchemy as sa
 
-from tests.e2e.conftest import CHROMIUM_ARGS, log_in  # noqa: F401
+from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 

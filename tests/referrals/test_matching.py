@@ -2,11 +2,11 @@
 from datetime import date, datetime
 
 from desk.extensions import db
-from desk.models import Category, Role
+
 from referrals import matching
 from referrals.models import Stationing, TalentConflict
 from referrals.rotation import OFF, ON_CALL, ON_DUTY, duty_state
-from tests.factories import make_case, make_person, make_talent, make_user
+from tests.factories import make_case, make_person, make_talent
 
 
 def test_components():
@@ -38,8 +38,8 @@ def test_ranking_explains_itself_and_excludes(world):
     labour = world.category
     case = make_case(world, person=make_person(world, name="陈大文"))
     case.other_party = "台山市恒发建筑有限公司"
-    best = make_talent(world, "最合适", skills=[labour], unit=world.village, languages="mandarin,cantonese")
-    weaker = make_talent(world, "次合适", role="lawyer", unit=world.county)
+    make_talent(world, "最合适", skills=[labour], unit=world.village, languages="mandarin,cantonese")
+    make_talent(world, "次合适", role="lawyer", unit=world.county)
     make_talent(world, "已停用", skills=[labour], active=False)
     full = make_talent(world, "已满额", skills=[labour], capacity=2)
     full.open_load = 2

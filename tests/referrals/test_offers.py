@@ -1,6 +1,6 @@
 """Referrals: the state machine, one winner, expiry and declines passing the case on, the case following."""
 import threading
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 
