@@ -50,10 +50,7 @@ translations-compile: setup
 	@$(BIN)/pybabel compile -f -d desk/translations > /dev/null
 
 translations: setup
-	$(BIN)/pybabel extract -F desk/babel.cfg -k _l -o desk/translations/messages.pot --no-location --sort-output \
-		--project=petition-desk desk intake referrals outreach reports templates
-	$(BIN)/pybabel update -i desk/translations/messages.pot -d desk/translations --no-fuzzy-matching
-	$(BIN)/pybabel compile -f -d desk/translations
+	$(BIN)/python -m desk.catalogs $(TSV)
 
 clean:
 	rm -rf $(VENV) instance

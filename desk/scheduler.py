@@ -16,7 +16,7 @@ from desk.models import JobLock, JobRun
 from desk.timeutil import utcnow
 
 log = logging.getLogger("desk.scheduler")
-JOB_MODULES = ["intake.jobs", "referrals.jobs", "outreach.jobs", "reports.jobs"]
+JOB_MODULES = ["intake.jobs", "referrals.jobs", "referrals.order_jobs", "outreach.jobs", "reports.jobs"]
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from desk.extensions import db
 from desk.models import Category, Department, Level, OrgUnit, Role, Room, Site, SiteLevel, User
 
 DEMO_PASSWORD = "demo12345"
-AREA_SEEDERS = ["referrals.demo", "intake.demo", "referrals.referral_demo", "outreach.demo", "reports.demo"]
+AREA_SEEDERS = ["referrals.demo", "intake.demo", "referrals.referral_demo", "referrals.order_demo", "outreach.demo", "reports.demo"]
 SITE_LEVEL = {Level.county: SiteLevel.county_center, Level.town: SiteLevel.town_station,
               Level.village: SiteLevel.village_point}
 
