@@ -32,6 +32,9 @@ class Config:
     # Statutory clock overrides, e.g. {"conclude": {"limit": 90}} (DOMAIN.md: every value is a setting).
     CLOCK_RULES: dict = {}
     DUE_SOON_DAYS = int(os.environ.get("DUE_SOON_DAYS", "3"))
+    # Satisfaction callbacks (issue 7): days after conclusion to rate; citizen look-ups per hour and address.
+    CALLBACK_WINDOW_DAYS = int(os.environ.get("CALLBACK_WINDOW_DAYS", "15"))
+    TRACK_LOOKUPS_PER_HOUR = int(os.environ.get("TRACK_LOOKUPS_PER_HOUR", "30"))
     SCHEDULER_ENABLED = os.environ.get("SCHEDULER", "0") == "1"
     TESTING = False
 
