@@ -36,6 +36,13 @@ class Config:
     CALLBACK_WINDOW_DAYS = int(os.environ.get("CALLBACK_WINDOW_DAYS", "15"))
     TRACK_LOOKUPS_PER_HOUR = int(os.environ.get("TRACK_LOOKUPS_PER_HOUR", "30"))
     SCHEDULER_ENABLED = os.environ.get("SCHEDULER", "0") == "1"
+    # Dispatch orders (issue 5): hours to sign for an order (签收); reminders this many hours before the
+    # sign-for and feedback deadlines; escalation this many hours after an order went overdue, first to
+    # every officer of the lead department (its head), then to the county's commanders and officials.
+    ORDER_SIGN_HOURS = int(os.environ.get("ORDER_SIGN_HOURS", "24"))
+    ORDER_REMIND_HOURS = int(os.environ.get("ORDER_REMIND_HOURS", "4"))
+    ORDER_ESCALATE_HEAD_HOURS = int(os.environ.get("ORDER_ESCALATE_HEAD_HOURS", "24"))
+    ORDER_ESCALATE_COUNTY_HOURS = int(os.environ.get("ORDER_ESCALATE_COUNTY_HOURS", "72"))
     TESTING = False
 
 
