@@ -93,3 +93,31 @@ FACTORIES = {
     "referral_id": _referral,
     "key": _import_key,
 }
+
+
+# --- reports (issue 7): callbacks and archived monthly summaries ---
+def _callback(world):
+    from datetime import date, datetime
+
+    from desk import cases
+    from desk.models import Outcome
+    from reports.callbacks import open_callbacks_for_concluded
+    from reports.models import Callback
+    case = make_case(world)
+    cases.accept_case(case, actor=None, on=date(2026, 11, 3))
+    cases.conclude_case(case, actor=None, outcome=Outcome.support, opinion="支持。", on=date(2026, 11, 20))
+    open_callbacks_for_concluded(datetime(2026, 11, 20, 2, 0), case_id=case.id)
+    db.session.commit()
+    return db.session.scalar(db.select(Callback.id).where(Callback.case_id == case.id))
+
+
+def _summary(world):
+    from reports.models import MonthlySummary
+    summary = MonthlySummary(unit_id=world.county.id, year=2026, month=10, locale="zh_Hans", size=4, pdf=b"%PDF")
+    db.session.add(summary)
+    db.session.commit()
+    return summary.id
+
+
+FACTORIES["callback_id"] = _callback
+FACTORIES["summary_id"] = _summary
