@@ -1,0 +1,84 @@
+"""The measures' titles and definitions, written once (DOMAIN.md) and shown as footnotes everywhere.
+
+The dashboard, the exports and the monthly PDF all read these, so a figure and the sentence that
+explains it cannot drift apart.
+"""
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class Definition:
+    key: str
+    title: object        # lazy translated
+    text: object         # lazy translated: what is counted, over what, and which dates decide
+
+
+_ALL = [
+    Definition("visits", _l("Visits"),
+               _l("Contacts received in the period (walk-in, phone, letter, online, grid, hotline), "
+                  "counted by the date of the visit; a group visit counts once.")),
+    Definition("new_cases", _l("New cases"),
+               _l("Matters received in the period, counted by the date of receipt.")),
+    Definition("accepted", _l("Accepted"),
+               _l("Matters accepted in the period, counted by the date of the acceptance decision.")),
+    Definition("concluded", _l("Concluded"),
+               _l("Matters concluded in the period (written handling opinion given), by the date of conclusion.")),
+    Definition("closure_rate", _l("Closure rate"),
+               _l("Closure rate (办结率) = matters concluded in the period / matters accepted in the period. "
+                  "Both counts fall in the period, so the rate can exceed 100% when older matters are cleared.")),
+    Definition("timely_acceptance", _l("Timely acceptance"),
+               _l("Matters whose 15-day registration deadline fell in the period and that were decided "
+                  "(accepted or not accepted) by that deadline / all matters whose deadline fell in the period.")),
+    Definition("on_time_reply", _l("On-time reply"),
+               _l("Matters whose handling deadline (60 days from acceptance, or the extended deadline) fell in "
+                  "the period and that were concluded by it / all matters whose handling deadline fell in "
+                  "the period.")),
+    Definition("satisfaction_rate", _l("Satisfaction rate"),
+               _l("(Satisfied + basically satisfied) / matters rated, for matters concluded in the period.")),
+    Definition("participation_rate", _l("Participation rate"),
+               _l("Matters rated / matters concluded in the period.")),
+    Definition("not_rated_in_time", _l("Not rated in time"),
+               _l("Matters concluded in the period whose rating window closed without a rating (超期未评价).")),
+    Definition("repeat_rate", _l("Repeat-visit rate"),
+               _l("Visits in the period that are repeat visits (same person, same matter) / all visits in "
+                  "the period.")),
+    Definition("repeat_after_conclusion", _l("Repeats after conclusion"),
+               _l("Repeat visits in the period on a matter that had already been concluded (已办结重复信访), "
+                  "counted separately.")),
+    Definition("median_days", _l("Handling days (median)"),
+               _l("Days from receipt to conclusion for matters concluded in the period: the middle value. "
+                  "A median, not a mean, so one very fast or very slow matter does not move it.")),
+    Definition("p90_days", _l("Handling days (90th percentile)"),
+               _l("Nine in ten matters concluded in the period took at most this many days from receipt "
+                  "(linear interpolation, as PostgreSQL's percentile_cont).")),
+    Definition("median_wait", _l("Waiting at the desk (median minutes)"),
+               _l("Queue tickets taken in the period: minutes from taking the ticket to being called, middle "
+                  "value; tickets never called are left out.")),
+    Definition("backlog", _l("Backlog by age"),
+               _l("Matters still open at the end of the period (received, not concluded and not refused "
+                  "by then), by days since receipt.")),
+    Definition("overdue", _l("Overdue"),
+               _l("Open matters whose next statutory deadline had passed at the end of the period.")),
+    Definition("outreach", _l("Outreach person-times"),
+               _l("Outreach services done in the period, in person-times (人次), by service kind: legal, "
+                  "psychological, social work, mediation.")),
+    Definition("orders", _l("Dispatch orders"),
+               _l("Orders issued in the period; signed and fed back on time against their working-day limits; "
+                  "returned and verified; by department.")),
+    Definition("top_issues", _l("Top issues"),
+               _l("Categories with the most new matters in the period.")),
+]
+
+DEFINITIONS: dict[str, Definition] = {d.key: d for d in _ALL}
+
+
+def footnotes(keys) -> list[Definition]:
+    """The definitions for ``keys`` (unknown keys skipped), in the order given, each once."""
+    seen, notes = set(), []
+    for key in keys:
+        if key in DEFINITIONS and key not in seen:
+            seen.add(key)
+            notes.append(DEFINITIONS[key])
+    return notes

@@ -1,0 +1,572 @@
+"""The measures, one source: every screen, export and the monthly PDF reads its figures from here.
+
+Every figure is an SQL aggregate over indexed (place, date) ranges for one period [start, end) and one
+org scope; only the small sorted columns needed for percentiles (one scope and period) come back to
+Python. Definitions live in reports.definitions (DOMAIN.md), shown as footnotes wherever a figure is.
+"""
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+
+import sqlalchemy as sa
+
+from desk.extensions import db
+from desk.i18n import pick_name
+from desk.models import OPEN_STATUSES, Case, CaseStatus, Category, Level, LEVEL_ORDER, OrgUnit, Site, Visit
+from desk.timeutil import LOCAL
+from intake.models import Ticket
+from reports.definitions import DEFINITIONS
+from reports.models import Callback, CallbackStatus, Rating
+
+S = CaseStatus
+# Below this many concluded matters a unit's median is shown but not ranked: one fast matter is no record.
+MIN_CASES_TO_RANK = 5
+# Backlog age buckets in days since receipt: (label, lowest age, highest age or None).
+AGE_BUCKETS = [("0-15", 0, 15), ("16-30", 16, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None)]
+
+
+@dataclass
+class Measure:
+    key: str
+    value: float | int | None
+    numerator: int | None = None
+    denominator: int | None = None
+    kind: str = "count"                  # "count" | "rate" | "days" | "minutes"
+    title: object = None                 # lazy translated, from reports.definitions
+    definition: str = ""                 # key into reports.definitions.DEFINITIONS
+
+    def __post_init__(self):
+        self.definition = self.definition or self.key
+        if self.title is None:
+            self.title = DEFINITIONS[self.definition].title
+
+
+@dataclass
+class MeasureChange:
+    """A measure with the previous month's and the same month last year's figure."""
+
+    measure: Measure
+    previous: Measure
+    last_year: Measure
+    mom: float | None = field(init=False)   # month on month: points for rates, relative change for counts
+    yoy: float | None = field(init=False)
+
+    def __post_init__(self):
+        self.mom = change(self.measure, self.previous)
+        self.yoy = change(self.measure, self.last_year)
+
+
+def change(now: Measure, before: Measure) -> float | None:
+    """Rates, days and minutes change by difference; counts by relative change. None when undefined."""
+    if now.value is None or before.value is None:
+        return None
+    if now.kind == "count":
+        return (now.value - before.value) / before.value if before.value else None
+    return now.value - before.value
+
+
+def ratio(numerator: int | None, denominator: int | None) -> float | None:
+    """numerator / denominator, or None when there is nothing to divide by (never a division by zero)."""
+    if not denominator or numerator is None:
+        return None
+    return numerator / denominator
+
+
+def percentile(ordered: list, q: float) -> float | None:
+    """Linear interpolation between closest ranks, as PostgreSQL's percentile_cont (values sorted)."""
+    if not ordered:
+        return None
+    k = (len(ordered) - 1) * q
+    lo = int(k)
+    hi = min(lo + 1, len(ordered) - 1)
+    return float(ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo))
+
+
+# --- periods and scope -------------------------------------------------------------------------------------
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    start = date(year, month, 1)
+    return start, (date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1))
+
+
+def shift_month(year: int, month: int, by: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + by
+    return index // 12, index % 12 + 1
+
+
+def _utc(day: date) -> datetime:
+    """Local (China) midnight of ``day`` as the naive UTC timestamp the database stores."""
+    return datetime.combine(day, time(0), tzinfo=LOCAL).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _county_ids(city: OrgUnit) -> list[int]:
+    return list(db.session.scalars(sa.select(OrgUnit.id).where(OrgUnit.level == Level.county,
+                                                               OrgUnit.city_id == city.id)))
+
+
+def scope(model, unit: OrgUnit):
+    """Rows of ``model`` (PlaceMixin) placed inside ``unit``.
+
+    Cases and visits always lie in a county (the reference carries its prefix), so the city is written as
+    its list of counties: the (county_id, date) indexes then serve the whole-city figures too."""
+    if unit.level == Level.city:
+        return model.county_id.in_(_county_ids(unit))
+    return getattr(model, f"{unit.level.value}_id") == unit.id
+
+
+def child_level(unit: OrgUnit) -> Level | None:
+    index = LEVEL_ORDER.index(unit.level)
+    return LEVEL_ORDER[index + 1] if index + 1 < len(LEVEL_ORDER) else None
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _days(later, earlier):
+    if _dialect() == "sqlite":
+        return sa.cast(sa.func.julianday(later) - sa.func.julianday(earlier), sa.Integer)
+    return later - earlier                     # PostgreSQL: date - date is a whole number of days
+
+
+def _minutes(later, earlier):
+    if _dialect() == "sqlite":
+        return (sa.func.julianday(later) - sa.func.julianday(earlier)) * 1440.0
+    return sa.extract("epoch", later - earlier) / 60.0
+
+
+def _n(condition):
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+# --- the raw counts, optionally split by a key (a child unit, a category, a month) ---------------------------
+
+class _Split:
+    """How rows are split: not at all, by a column of the row, or by month buckets of the row's date."""
+
+    def __init__(self, column_name: str | None = None, months: list[tuple[date, date]] | None = None):
+        self.column_name, self.months = column_name, months
+
+    def key(self, model, date_col, utc: bool):
+        if self.column_name:
+            return getattr(model, self.column_name)
+        if self.months:
+            bound = _utc if utc else (lambda d: d)
+            return sa.case(*[(date_col < bound(end), i) for i, (_s, end) in enumerate(self.months)],
+                           else_=len(self.months))
+        return sa.null()
+
+
+NO_SPLIT = _Split()
+
+
+def _rows(split: _Split, model, date_col, unit, start, end, columns: dict, *where, utc=False, join=None) -> dict:
+    lo, hi = (_utc(start), _utc(end)) if utc else (start, end)
+    key = split.key(model, date_col, utc).label("k")
+    stmt = sa.select(key, *[c.label(name) for name, c in columns.items()])
+    if join is not None:
+        stmt = stmt.join(*join)
+    stmt = stmt.where(scope(model, unit), date_col >= lo, date_col < hi, *where)
+    if split is not NO_SPLIT:
+        stmt = stmt.group_by(key)
+    return {row.k: row._mapping for row in db.session.execute(stmt)}
+
+
+def _raw(unit: OrgUnit, start: date, end: date, split: _Split = NO_SPLIT, *, visits=True, waits=False) -> dict:
+    """key -> {count name: number}, plus "days" (sorted handling days) and "waits" (sorted minutes)."""
+    out: dict = defaultdict(lambda: defaultdict(int))
+
+    def merge(rows):
+        for k, mapping in rows.items():
+            for name, value in mapping.items():
+                if name != "k":
+                    out[k][name] += int(value or 0)
+
+    if visits:
+        merge(_rows(split, Visit, Visit.visited_at, unit, start, end,
+                    {"visits": sa.func.count(), "repeat_visits": _n(Visit.is_repeat.is_(True)),
+                     "repeat_after_conclusion": _n(Visit.repeat_after_conclusion.is_(True))}, utc=True))
+    merge(_rows(split, Case, Case.received_on, unit, start, end, {"new_cases": sa.func.count()}))
+    # accepted_on is decided_on for an accepted case (desk.cases.accept_case): one index serves both.
+    merge(_rows(split, Case, Case.decided_on, unit, start, end, {"accepted": _n(Case.accepted_on.is_not(None))}))
+    merge(_rows(split, Case, Case.concluded_on, unit, start, end, {"concluded": sa.func.count()}))
+    merge(_rows(split, Case, Case.register_due, unit, start, end,
+                {"register_due": sa.func.count(),
+                 "decided_in_time": _n(sa.and_(Case.decided_on.is_not(None), Case.decided_on <= Case.register_due))}))
+    merge(_rows(split, Case, Case.conclude_due, unit, start, end,
+                {"conclude_due": sa.func.count(),
+                 "concluded_in_time": _n(sa.and_(Case.concluded_on.is_not(None),
+                                                 Case.concluded_on <= Case.conclude_due))}))
+    rated = Callback.status == CallbackStatus.rated
+    merge(_rows(split, Callback, Callback.concluded_on, unit, start, end,
+                {"rated": _n(rated),
+                 "rated_cases": sa.func.count(sa.distinct(sa.case((rated, Callback.case_id), else_=None))),
+                 "satisfied": _n(sa.and_(rated, Callback.rating.in_([Rating.satisfied, Rating.basic]))),
+                 "not_rated_in_time": _n(Callback.status == CallbackStatus.not_rated_in_time)}))
+    days = _days(Case.concluded_on, Case.received_on).label("d")
+    key = split.key(Case, Case.concluded_on, False).label("k")
+    for k, d in db.session.execute(sa.select(key, days).where(scope(Case, unit), Case.concluded_on >= start,
+                                                                 Case.concluded_on < end).order_by(days)):
+        out[k].setdefault("days", []).append(int(d))
+    if waits:
+        for k, minutes in _wait_minutes(unit, start, end):
+            out[k].setdefault("waits", []).append(float(minutes))
+    return out
+
+
+def _ticket_scope(unit: OrgUnit):
+    return Ticket.site_id.in_(sa.select(Site.id).join(OrgUnit, OrgUnit.id == Site.org_unit_id)
+                              .where(getattr(OrgUnit, f"{unit.level.value}_id") == unit.id))
+
+
+def _wait_minutes(unit: OrgUnit, start: date, end: date):
+    minutes = _minutes(Ticket.called_at, Ticket.arrived_at).label("m")
+    return db.session.execute(sa.select(sa.null().label("k"), minutes)
+                              .where(_ticket_scope(unit), Ticket.day >= start, Ticket.day < end,
+                                     Ticket.called_at.is_not(None)).order_by(minutes)).all()
+
+
+def _measures(raw: dict) -> list[Measure]:
+    g = raw.get
+    days, waits = raw.get("days", []), raw.get("waits", [])
+    return [
+        Measure("visits", g("visits", 0)),
+        Measure("new_cases", g("new_cases", 0)),
+        Measure("accepted", g("accepted", 0)),
+        Measure("concluded", g("concluded", 0)),
+        Measure("closure_rate", ratio(g("concluded", 0), g("accepted", 0)), g("concluded", 0), g("accepted", 0),
+                "rate"),
+        Measure("timely_acceptance", ratio(g("decided_in_time", 0), g("register_due", 0)), g("decided_in_time", 0),
+                g("register_due", 0), "rate"),
+        Measure("on_time_reply", ratio(g("concluded_in_time", 0), g("conclude_due", 0)), g("concluded_in_time", 0),
+                g("conclude_due", 0), "rate"),
+        Measure("satisfaction_rate", ratio(g("satisfied", 0), g("rated", 0)), g("satisfied", 0), g("rated", 0),
+                "rate"),
+        Measure("participation_rate", ratio(g("rated_cases", 0), g("concluded", 0)), g("rated_cases", 0),
+                g("concluded", 0), "rate"),
+        Measure("not_rated_in_time", g("not_rated_in_time", 0)),
+        Measure("repeat_rate", ratio(g("repeat_visits", 0), g("visits", 0)), g("repeat_visits", 0), g("visits", 0),
+                "rate"),
+        Measure("repeat_after_conclusion", g("repeat_after_conclusion", 0)),
+        Measure("median_days", percentile(days, 0.5), None, len(days), "days"),
+        Measure("p90_days", percentile(days, 0.9), None, len(days), "days"),
+        Measure("median_wait", percentile(waits, 0.5), None, len(waits), "minutes"),
+    ]
+
+
+# --- the public API --------------------------------------------------------------------------------------
+
+def summary(*, unit: OrgUnit, start: date, end: date) -> list[Measure]:
+    """The headline measures for [start, end) inside ``unit``, in display order."""
+    raw = _raw(unit, start, end, waits=True).get(None, {})
+    return _measures(raw)
+
+
+def summary_with_change(*, unit: OrgUnit, year: int, month: int) -> list[MeasureChange]:
+    """Each headline measure for the month, with month-on-month and year-on-year change."""
+    now = summary(unit=unit, start=month_bounds(year, month)[0], end=month_bounds(year, month)[1])
+    prev = summary(unit=unit, **_bounds(*shift_month(year, month, -1)))
+    last_year = summary(unit=unit, **_bounds(year - 1, month))
+    return [MeasureChange(a, b, c) for a, b, c in zip(now, prev, last_year)]
+
+
+def _bounds(year: int, month: int) -> dict:
+    start, end = month_bounds(year, month)
+    return {"start": start, "end": end}
+
+
+def _table_row(raw: dict) -> dict:
+    row = {m.key: m.value for m in _measures(raw)}
+    row["concluded_n"] = len(raw.get("days", []))
+    row["ranked"] = row["concluded_n"] >= MIN_CASES_TO_RANK
+    return row
+
+
+def by_town(*, unit: OrgUnit, start: date, end: date) -> list[dict]:
+    """One row per unit one level down (towns of a county, counties of the city, villages of a town).
+
+    A unit with fewer than MIN_CASES_TO_RANK concluded matters has ``ranked`` False: its median is shown,
+    never used to rank it above units with a real record."""
+    level = child_level(unit)
+    if level is None:
+        return []
+    children = db.session.execute(sa.select(OrgUnit.id, OrgUnit.name).where(
+        OrgUnit.parent_id == unit.id, OrgUnit.level == level).order_by(OrgUnit.code)).all()
+    raw = _raw(unit, start, end, _Split(f"{level.value}_id"))
+    rows = []
+    for unit_id, name in children:
+        row = _table_row(raw.get(unit_id, {}))
+        row.update(unit_id=unit_id, name=name)
+        rows.append(row)
+    return rows
+
+
+def _category_roots() -> dict[int, Category]:
+    categories = {c.id: c for c in db.session.scalars(sa.select(Category))}
+    return {cid: categories.get(c.parent_id, c) if c.parent_id else c for cid, c in categories.items()}
+
+
+def category_ids(category_id: int) -> list[int]:
+    """A category and its subcategories (a top-level category's figures include its children)."""
+    return [category_id] + list(db.session.scalars(sa.select(Category.id).where(Category.parent_id == category_id)))
+
+
+def by_category(*, unit: OrgUnit, start: date, end: date) -> list[dict]:
+    """One row per top-level category with new matters or conclusions in the period, most new matters first."""
+    raw = _raw(unit, start, end, _Split("category_id"), visits=False)
+    roots = _category_roots()
+    merged: dict[int, dict] = {}
+    for category_id, counts in raw.items():
+        root = roots.get(category_id)
+        if root is None:
+            continue
+        target = merged.setdefault(root.id, {"days": []})
+        for name, value in counts.items():
+            if name == "days":
+                target["days"].extend(value)
+            else:
+                target[name] = target.get(name, 0) + value
+    total = sum(c.get("new_cases", 0) for c in merged.values())
+    rows = []
+    for root_id, counts in merged.items():
+        counts["days"].sort()
+        row = _table_row(counts)
+        root = next(r for r in roots.values() if r.id == root_id)
+        row.update(category_id=root_id, name=root.name, share=ratio(counts.get("new_cases", 0), total))
+        rows.append(row)
+    rows.sort(key=lambda r: (-(r["new_cases"] or 0), -(r["concluded"] or 0), r["name"]))
+    return rows
+
+
+def trend(*, unit: OrgUnit, year: int, month: int, months: int = 12) -> list[dict]:
+    """One row per month, oldest first, ending with ``year``-``month``."""
+    periods = [month_bounds(*shift_month(year, month, -i)) for i in range(months - 1, -1, -1)]
+    raw = _raw(unit, periods[0][0], periods[-1][1], _Split(months=periods))
+    rows = []
+    for i, (start, end) in enumerate(periods):
+        row = _table_row(raw.get(i, {}))
+        row.update(month=f"{start:%Y-%m}", start=start, end=end)
+        rows.append(row)
+    return rows
+
+
+def top_issues(*, unit: OrgUnit, start: date, end: date, limit: int = 10) -> list[dict]:
+    """The categories (as recorded, e.g. unpaid wages) with the most new matters in the period."""
+    count = sa.func.count().label("n")
+    rows = db.session.execute(
+        sa.select(Case.category_id, count).where(scope(Case, unit), Case.received_on >= start, Case.received_on < end)
+        .group_by(Case.category_id).order_by(count.desc(), Case.category_id).limit(limit)).all()
+    total = db.session.scalar(sa.select(sa.func.count()).where(scope(Case, unit), Case.received_on >= start,
+                                                               Case.received_on < end)) or 0
+    categories = {c.id: c for c in db.session.scalars(sa.select(Category).where(
+        Category.id.in_([r.category_id for r in rows])))} if rows else {}
+    parents = {c.id: c for c in db.session.scalars(sa.select(Category).where(
+        Category.id.in_([c.parent_id for c in categories.values() if c.parent_id])))} if categories else {}
+    result = []
+    for rank, (category_id, n) in enumerate(rows, 1):
+        category = categories[category_id]
+        parent = parents.get(category.parent_id)
+        result.append({"rank": rank, "category_id": category_id, "name": category.name,
+                       "group": parent.name if parent else "", "new_cases": n, "share": ratio(n, total)})
+    return result
+
+
+# --- open matters at a date ---------------------------------------------------------------------------------
+
+def _open_branches(on: date) -> list:
+    """Matters open at the start of ``on``: three disjoint branches, each served by an index."""
+    received = Case.received_on < on
+    return [
+        sa.and_(Case.status.in_(OPEN_STATUSES), received),
+        sa.and_(Case.status.in_([S.concluded, S.closed]), Case.concluded_on >= on, received),
+        sa.and_(Case.status == S.not_accepted, Case.decided_on >= on, received),
+    ]
+
+
+def _overdue_at(on: date):
+    """An open matter is overdue when the clock running at ``on`` had passed: register, else conclude."""
+    undecided = sa.or_(Case.decided_on.is_(None), Case.decided_on >= on)
+    return sa.or_(sa.and_(undecided, Case.register_due < on),
+                  sa.and_(sa.not_(undecided), Case.conclude_due.is_not(None), Case.conclude_due < on))
+
+
+def _age_bucket(on: date):
+    whens = [(Case.received_on >= on - timedelta(days=high), i)
+             for i, (_label, _low, high) in enumerate(AGE_BUCKETS) if high is not None]
+    return sa.case(*whens, else_=len(AGE_BUCKETS) - 1)
+
+
+def backlog_by_age(*, unit: OrgUnit, on: date) -> list[dict]:
+    """Open matters at the start of ``on`` by days since receipt, with how many of them were overdue."""
+    bucket = _age_bucket(on).label("b")
+    counts = [0] * len(AGE_BUCKETS)
+    overdue = [0] * len(AGE_BUCKETS)
+    for branch in _open_branches(on):
+        stmt = (sa.select(bucket, sa.func.count(), _n(_overdue_at(on))).where(scope(Case, unit), branch)
+                .group_by(bucket))
+        for b, n, late in db.session.execute(stmt):
+            counts[b] += n
+            overdue[b] += int(late)
+    return [{"bucket": label, "index": i, "low": low, "high": high, "open": counts[i], "overdue": overdue[i]}
+            for i, (label, low, high) in enumerate(AGE_BUCKETS)]
+
+
+def overdue_cases(*, unit: OrgUnit, on: date, limit: int = 50) -> list[dict]:
+    """Open matters past their running deadline at the start of ``on``, longest overdue first (no personal data)."""
+    due = sa.case((sa.or_(Case.decided_on.is_(None), Case.decided_on >= on), Case.register_due),
+                  else_=Case.conclude_due).label("due")
+    ids = []
+    for branch in _open_branches(on):
+        ids += db.session.execute(sa.select(Case.id, due).where(scope(Case, unit), branch, _overdue_at(on))
+                                  .order_by(due, Case.id).limit(limit)).all()
+    ids.sort(key=lambda r: (r.due, r.id))
+    ids = ids[:limit]
+    cases = {c.id: c for c in db.session.scalars(sa.select(Case).where(Case.id.in_([r.id for r in ids])))}
+    places = _unit_names({c.town_id for c in cases.values()} | {c.county_id for c in cases.values()})
+    return [{"case_id": r.id, "reference": cases[r.id].reference, "category": cases[r.id].category.name,
+             "town": places.get(cases[r.id].town_id) or places.get(cases[r.id].county_id, ""),
+             "received_on": cases[r.id].received_on, "due": r.due, "days_overdue": (on - r.due).days,
+             "status": cases[r.id].status.title} for r in ids]
+
+
+def _unit_names(ids) -> dict[int, str]:
+    ids = [i for i in ids if i]
+    if not ids:
+        return {}
+    return dict(db.session.execute(sa.select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(ids))).all())
+
+
+# --- other areas' measures ----------------------------------------------------------------------------------
+
+def outreach_by_kind(*, unit: OrgUnit, start: date, end: date) -> list[dict] | None:
+    """Outreach person-times by service kind (outreach.measures); None while that area is not installed."""
+    try:
+        from outreach.measures import person_times
+    except ModuleNotFoundError as err:
+        if err.name not in ("outreach.measures", "outreach"):
+            raise
+        return None
+    return person_times(unit=unit, start=start, end=end, by="kind")
+
+
+def orders(*, unit: OrgUnit, start: date, end: date) -> tuple[dict | None, list[dict]]:
+    """Dispatch-order totals and the per-department rows (referrals.order_measures); None while not installed."""
+    try:
+        from referrals.order_measures import order_measures, orders_by_department
+    except ModuleNotFoundError as err:
+        if err.name not in ("referrals.order_measures", "referrals.orders"):
+            raise
+        return None, []
+    return (order_measures(unit=unit, start=start, end=end),
+            orders_by_department(unit=unit, start=start, end=end))
+
+
+# --- the cases behind a figure ------------------------------------------------------------------------------
+
+# measure key -> (numerator condition builder, denominator builder or None). Each builder returns a SELECT of
+# Case ids for (unit, start, end).
+def _cases(unit, *where):
+    return sa.select(Case.id).where(scope(Case, unit), *where)
+
+
+def _visit_cases(unit, start, end, *where):
+    return sa.select(Case.id).where(Case.id.in_(
+        sa.select(Visit.case_id).where(scope(Visit, unit), Visit.visited_at >= _utc(start),
+                                       Visit.visited_at < _utc(end), *where)))
+
+
+def _callback_cases(unit, start, end, *where):
+    return sa.select(Case.id).where(Case.id.in_(
+        sa.select(Callback.case_id).where(scope(Callback, unit), Callback.concluded_on >= start,
+                                          Callback.concluded_on < end, *where)))
+
+
+def _between(col, start, end):
+    return sa.and_(col >= start, col < end)
+
+
+def _open_at(unit, on, *where):
+    return _cases(unit, sa.or_(*_open_branches(on)), *where)
+
+
+_RATED = Callback.status == CallbackStatus.rated
+DRILLS = {
+    "visits": (lambda u, s, e: _visit_cases(u, s, e), None),
+    "repeat_rate": (lambda u, s, e: _visit_cases(u, s, e, Visit.is_repeat.is_(True)),
+                    lambda u, s, e: _visit_cases(u, s, e)),
+    "repeat_after_conclusion": (lambda u, s, e: _visit_cases(u, s, e, Visit.repeat_after_conclusion.is_(True)),
+                                None),
+    "new_cases": (lambda u, s, e: _cases(u, _between(Case.received_on, s, e)), None),
+    "accepted": (lambda u, s, e: _cases(u, _between(Case.decided_on, s, e), Case.accepted_on.is_not(None)), None),
+    "concluded": (lambda u, s, e: _cases(u, _between(Case.concluded_on, s, e)), None),
+    "closure_rate": (lambda u, s, e: _cases(u, _between(Case.concluded_on, s, e)),
+                     lambda u, s, e: _cases(u, _between(Case.decided_on, s, e), Case.accepted_on.is_not(None))),
+    "timely_acceptance": (lambda u, s, e: _cases(u, _between(Case.register_due, s, e), Case.decided_on.is_not(None),
+                                                 Case.decided_on <= Case.register_due),
+                          lambda u, s, e: _cases(u, _between(Case.register_due, s, e))),
+    "on_time_reply": (lambda u, s, e: _cases(u, _between(Case.conclude_due, s, e), Case.concluded_on.is_not(None),
+                                             Case.concluded_on <= Case.conclude_due),
+                      lambda u, s, e: _cases(u, _between(Case.conclude_due, s, e))),
+    "satisfaction_rate": (lambda u, s, e: _callback_cases(u, s, e, _RATED,
+                                                          Callback.rating.in_([Rating.satisfied, Rating.basic])),
+                          lambda u, s, e: _callback_cases(u, s, e, _RATED)),
+    "participation_rate": (lambda u, s, e: _callback_cases(u, s, e, _RATED),
+                           lambda u, s, e: _cases(u, _between(Case.concluded_on, s, e))),
+    "not_rated_in_time": (lambda u, s, e: _callback_cases(u, s, e,
+                                                          Callback.status == CallbackStatus.not_rated_in_time), None),
+    "median_days": (lambda u, s, e: _cases(u, _between(Case.concluded_on, s, e)), None),
+    "p90_days": (lambda u, s, e: _cases(u, _between(Case.concluded_on, s, e)), None),
+    "median_wait": (lambda u, s, e: sa.select(Case.id).where(Case.id.in_(
+        sa.select(Visit.case_id).join(Ticket, Ticket.visit_id == Visit.id).where(
+            _ticket_scope(u), Ticket.day >= s, Ticket.day < e, Ticket.called_at.is_not(None)))), None),
+    "backlog": (lambda u, s, e: _open_at(u, e), None),
+    "overdue": (lambda u, s, e: _open_at(u, e, _overdue_at(e)), None),
+}
+
+
+def drill_down(*, measure_key: str, unit: OrgUnit, start: date, end: date, part: str = "numerator",
+               category_id: int | None = None, age_bucket: int | None = None):
+    """A SELECT of the Case ids behind a figure (its numerator, or its denominator for a rate).
+
+    Raises KeyError for an unknown measure or a part the measure does not have. ``category_id`` narrows to a
+    category and its subcategories; ``age_bucket`` (backlog and overdue) to one AGE_BUCKETS row at ``end``."""
+    numerator, denominator = DRILLS[measure_key]
+    if part == "numerator":
+        builder = numerator
+    elif part == "denominator" and denominator is not None:
+        builder = denominator
+    else:
+        raise KeyError(part)
+    stmt = builder(unit, start, end)
+    if category_id is not None:
+        stmt = stmt.where(Case.category_id.in_(category_ids(category_id)))
+    if age_bucket is not None:
+        if measure_key not in ("backlog", "overdue") or not 0 <= age_bucket < len(AGE_BUCKETS):
+            raise KeyError(age_bucket)
+        stmt = stmt.where(_age_bucket(end) == age_bucket)
+    return stmt
+
+
+def month_report(*, unit: OrgUnit, year: int, month: int) -> dict:
+    """Everything the dashboard and the monthly summary show for one unit and month, computed once."""
+    start, end = month_bounds(year, month)
+    order_totals, order_rows = orders(unit=unit, start=start, end=end)
+    return {
+        "unit": unit, "year": year, "month": month, "start": start, "end": end,
+        "measures": summary_with_change(unit=unit, year=year, month=month),
+        "by_town": by_town(unit=unit, start=start, end=end),
+        "by_category": by_category(unit=unit, start=start, end=end),
+        "trend": trend(unit=unit, year=year, month=month),
+        "top_issues": top_issues(unit=unit, start=start, end=end),
+        "backlog": backlog_by_age(unit=unit, on=end),
+        "overdue": overdue_cases(unit=unit, on=end),
+        "outreach": outreach_by_kind(unit=unit, start=start, end=end),
+        "order_totals": order_totals,
+        "orders_by_department": order_rows,
+    }
+
+
+__all__ = ["AGE_BUCKETS", "MIN_CASES_TO_RANK", "Measure", "MeasureChange", "backlog_by_age", "by_category",
+           "by_town", "category_ids", "drill_down", "month_bounds", "month_report", "outreach_by_kind",
+           "orders", "overdue_cases", "percentile", "ratio", "shift_month", "summary", "summary_with_change",
+           "top_issues", "trend"]
