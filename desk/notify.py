@@ -19,6 +19,8 @@ MESSAGES = {
     "order_issued": _l("New order %(number)s for %(department)s."),
     "order_reported": _l("Order %(number)s: the department reported back."),
     "order_returned": _l("Order %(number)s was returned: %(reason)s"),
+    "order_sign_due": _l("Order %(number)s: sign for it by %(due)s."),
+    "order_feedback_due": _l("Order %(number)s: report back by %(due)s."),
     "outreach_reminder": _l("Reminder: outreach %(title)s tomorrow."),
     "outreach_changed": _l("Outreach %(title)s was changed: %(what)s"),
     "judicial_confirmation": _l("Agreement %(reference)s: apply for judicial confirmation by %(due)s."),

@@ -1,5 +1,5 @@
 """Tables of dispatch orders (基层发令、部门执行): a town commands, a county department executes."""
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 import sqlalchemy as sa
@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from desk.enums import TitledEnum, enum_column
 from desk.extensions import db
 from desk.models import Department, PlaceMixin, User
-from desk.timeutil import utcnow
+from desk.timeutil import to_local, utcnow
 
 __all__ = ["OrderStatus", "OrderPriority", "DispatchOrder", "dispatch_order_department", "OrderReport",
            "OrderEvidence"]
@@ -92,6 +92,11 @@ class DispatchOrder(PlaceMixin, db.Model):
         sa.Index("ix_dispatch_order_department_status", "department_id", "status"),
         sa.Index("ix_dispatch_order_status_feedback_due", "status", "feedback_due_at"),
     )
+
+    @property
+    def feedback_due_on(self) -> date:
+        """The local day the feedback is due by (the stored due is the end of that day)."""
+        return to_local(self.feedback_due_at - timedelta(seconds=1)).date()
 
     @property
     def rating_average(self) -> float | None:

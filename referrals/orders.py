@@ -184,9 +184,8 @@ def report_order(order: DispatchOrder, *, actor, text: str, staff_visits: int, p
     late = now > order.feedback_due_at
     ORDER_MACHINE.move(order, S.reported, actor=actor, action="report",
                        detail={"late": late, "staff_visits": staff_visits, "photos": len(checked)})
-    report = OrderReport(order_id=order.id, author_id=actor.id, text=text.strip(), staff_visits=staff_visits,
-                         at=now)
-    db.session.add(report)
+    report = OrderReport(author_id=actor.id, text=text.strip(), staff_visits=staff_visits, at=now)
+    order.reports.append(report)
     for filename, data, mime in checked:
         report.evidence.append(_store_photo(filename, data, mime, folder))
     order.staff_visits = (order.staff_visits or 0) + staff_visits

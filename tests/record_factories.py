@@ -75,6 +75,26 @@ def _referral(world):
     return referral.id
 
 
+def _order(world):
+    from referrals.orders import issue_dispatch_order
+    commander = make_user(world, Role.commander, unit=world.town)
+    order = issue_dispatch_order(make_case(world), actor=commander, department_id=world.department.id,
+                                 instructions="核查处理", deadline_days=2)
+    db.session.commit()
+    return order.id
+
+
+def _order_evidence(world):
+    from referrals.order_models import DispatchOrder, OrderEvidence, OrderReport
+    order = db.session.get(DispatchOrder, _order(world))
+    report = OrderReport(order_id=order.id, text="已处理", staff_visits=1)
+    report.evidence.append(OrderEvidence(filename="a.png", mime="image/png", size=5, sha256="0" * 64,
+                                         path="/nonexistent"))
+    db.session.add(report)
+    db.session.commit()
+    return report.evidence[0].id
+
+
 def _import_key(world):
     return "no-such-import"
 
@@ -92,6 +112,8 @@ FACTORIES = {
     "talent_id": _talent,
     "referral_id": _referral,
     "key": _import_key,
+    "order_id": _order,
+    "evidence_id": _order_evidence,
 }
 
 
