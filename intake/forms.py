@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from desk.idnumber import InvalidIdNumber, InvalidPhoneNumber, validate_phone, validate_resident_id
 from desk.models import Channel, DemandBranch, PetitionType
+from desk.widgets import CachedSelect
 from intake.reception import MAX_REPRESENTATIVES
 
 REPRESENTATIVE_ROWS = MAX_REPRESENTATIVES + 1  # one row more than allowed, so a sixth can be refused
@@ -54,7 +55,7 @@ class ReceptionForm(FlaskForm):
                               validators=[DataRequired(), NumberRange(min=1, max=500)])
     representatives = FieldList(FormField(RepresentativeForm), min_entries=REPRESENTATIVE_ROWS,
                                 max_entries=REPRESENTATIVE_ROWS)
-    category_id = SelectField(_l("Category"), coerce=int, validators=[DataRequired()])
+    category_id = SelectField(_l("Category"), coerce=int, validators=[DataRequired()], widget=CachedSelect())
     petition_type = SelectField(_l("Petition type"), choices=PetitionType.choices(),
                                 default=PetitionType.demand.value)
     demand_branch = SelectField(_l("Kind of demand"), choices=DemandBranch.choices(),
@@ -62,7 +63,8 @@ class ReceptionForm(FlaskForm):
     title = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
     facts = TextAreaField(_l("Facts"), validators=[Length(max=5000)])
     demand = TextAreaField(_l("Demand"), validators=[Length(max=2000)])
-    place_id = SelectField(_l("Place (village or grid)"), coerce=int, validators=[DataRequired()])
+    place_id = SelectField(_l("Place (village or grid)"), coerce=int, validators=[DataRequired()],
+                           widget=CachedSelect())
     other_party = StringField(_l("Other party"), validators=[Length(max=200)])
     attachments = MultipleFileField(_l("Attachments (images or PDF)"))
     repeat_decision = HiddenField()

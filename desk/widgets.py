@@ -1,0 +1,35 @@
+"""Form widgets shared by the areas."""
+from collections import OrderedDict
+
+from markupsafe import Markup
+from wtforms.widgets import Select
+
+from desk.i18n import current_locale
+
+
+class CachedSelect(Select):
+    """A <select> rendered once per choice list, language, chosen value and attributes.
+
+    Long option lists (categories, the places of a county) cost more to render than the rest of a page;
+    they change rarely, and the views hand the same cached choice list to every form, so the markup is
+    kept too. The cache entry holds the choice list itself, so its ``id`` cannot be reused while cached.
+    """
+
+    def __init__(self, size: int = 512, multiple: bool = False):
+        super().__init__(multiple=multiple)
+        self.size = size
+        self.rendered: OrderedDict = OrderedDict()
+
+    def __call__(self, field, **kwargs) -> Markup:
+        choices = field.choices
+        key = (id(choices), field.name, field.id, current_locale(), str(field.data),
+               tuple(sorted((k, str(v)) for k, v in kwargs.items())))
+        hit = self.rendered.get(key)
+        if hit is not None and hit[0] is choices:
+            self.rendered.move_to_end(key)
+            return hit[1]
+        html = super().__call__(field, **kwargs)
+        self.rendered[key] = (choices, html)
+        if len(self.rendered) > self.size:
+            self.rendered.popitem(last=False)
+        return html
