@@ -3,17 +3,23 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from referrals.order_models import OrderPriority
 
-STARS = [(n, str(n)) for n in range(5, 0, -1)]
+STARS = [("", "—")] + [(n, str(n)) for n in range(5, 0, -1)]
+
+
+def _star(value):
+    return int(value) if str(value) in {"1", "2", "3", "4", "5"} else None
 
 
 class OrderForm(FlaskForm):
     department_id = SelectField(_l("Lead department"), coerce=int, validators=[InputRequired()])
     co_department_ids = SelectMultipleField(_l("Co-handling departments (optional)"), coerce=int,
-                                            validators=[Optional()])
+                                            validators=[Optional()], widget=ListWidget(prefix_label=False),
+                                            option_widget=CheckboxInput())
     instructions = TextAreaField(_l("What must be done"), validators=[DataRequired(), Length(max=4000)])
     deadline_days = IntegerField(_l("Deadline (working days, 0 = same day)"),
                                  validators=[InputRequired(), NumberRange(min=0, max=10)], default=3)
@@ -32,9 +38,9 @@ class ReturnForm(FlaskForm):
 
 
 class RateForm(FlaskForm):
-    rating_speed = SelectField(_l("Speed"), coerce=int, choices=STARS, validators=[InputRequired()])
-    rating_handling = SelectField(_l("Handling"), coerce=int, choices=STARS, validators=[InputRequired()])
-    rating_result = SelectField(_l("Result"), coerce=int, choices=STARS, validators=[InputRequired()])
+    rating_speed = SelectField(_l("Speed"), coerce=_star, choices=STARS, validators=[InputRequired()])
+    rating_handling = SelectField(_l("Handling"), coerce=_star, choices=STARS, validators=[InputRequired()])
+    rating_result = SelectField(_l("Result"), coerce=_star, choices=STARS, validators=[InputRequired()])
 
 
 class VerifyForm(RateForm):
