@@ -59,7 +59,8 @@ def trend_svg(rows: list[dict]) -> str:
 
 def by_town_svg(rows: list[dict]) -> str:
     """New and concluded matters per town (rows of measures.by_town), one bar pair per town."""
-    height = max(240, 60 + 34 * len(rows))
+    rows = list(reversed(rows))       # pygal draws the first label at the bottom
+    height = max(360, 80 + 30 * len(rows))
     chart = pygal.HorizontalBar(**_options(title=_("By town"), height=height))
     chart.x_labels = [str(r["name"]) for r in rows]
     if any(r["new_cases"] or r["concluded"] for r in rows):

@@ -73,10 +73,25 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_monthly_summary_unit_id'), ['unit_id'], unique=False)
 
     # --- indexes for the measures (issue 7, measures): append below this line ---
+    with op.batch_alter_table('case', schema=None) as batch_op:
+        batch_op.create_index('ix_case_county_received', ['county_id', 'received_on'], unique=False)
+        batch_op.create_index('ix_case_county_decided', ['county_id', 'decided_on'], unique=False)
+        batch_op.create_index('ix_case_county_concluded', ['county_id', 'concluded_on'], unique=False)
+        batch_op.create_index('ix_case_county_register_due', ['county_id', 'register_due'], unique=False)
+        batch_op.create_index('ix_case_county_conclude_due', ['county_id', 'conclude_due'], unique=False)
+        batch_op.create_index('ix_case_county_status_received', ['county_id', 'status', 'received_on'], unique=False)
 
 
 def downgrade():
     # --- indexes for the measures (issue 7, measures): drop them below this line, before the tables ---
+    with op.batch_alter_table('case', schema=None) as batch_op:
+        batch_op.drop_index('ix_case_county_status_received')
+        batch_op.drop_index('ix_case_county_conclude_due')
+        batch_op.drop_index('ix_case_county_register_due')
+        batch_op.drop_index('ix_case_county_concluded')
+        batch_op.drop_index('ix_case_county_decided')
+        batch_op.drop_index('ix_case_county_received')
+
 
     # --- tables (issue 7, callbacks/summary) ---
     with op.batch_alter_table('monthly_summary', schema=None) as batch_op:
