@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from babel.dates import format_skeleton
 from flask import current_app
 from markupsafe import Markup
-from flask_babel import force_locale, format_decimal, format_percent, get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 
 from desk.errors import DomainError
@@ -31,29 +31,8 @@ LOCALES = ("zh_Hans", "en", "zh_Hant")
 ARCHIVE_LOCALES = ("zh_Hans", "en")
 
 
-# --- formatting (presentation only: the values are the measures module's) ----------------------------------
-
-def format_value(value, kind: str) -> str:
-    if value is None:
-        return "—"
-    if kind == "rate":
-        return format_percent(value, "#,##0.0%")
-    if kind in ("days", "minutes"):
-        return format_decimal(value, "#,##0.#")
-    return format_decimal(value, "#,##0")
-
-
-def format_change(value, kind: str) -> str:
-    """Rates change in percentage points, days and minutes by difference, counts relative (measures.change)."""
-    if value is None:
-        return "—"
-    sign = "+" if value > 0 else ("−" if value < 0 else "±")
-    if kind == "rate":
-        return f"{sign}{format_decimal(abs(value) * 100, '#,##0.0')} {_l('pts')}"
-    if kind == "count":
-        return sign + format_percent(abs(value), "#,##0.0%")
-    return sign + format_decimal(abs(value), "#,##0.#")
-
+# --- presentation helpers (figures are formatted by the dashboard's measure_value / measure_change filters,
+# so the PDF shows exactly what the screen shows) -----------------------------------------------------------
 
 def page_counter_css() -> str:
     """CSS ``content`` for "Page 3 of 9" in the current language, with the page counters in the right places."""
@@ -121,7 +100,7 @@ def render_html(*, unit: OrgUnit, year: int, month: int, now: datetime | None = 
         generated=generated, generated_label=_l("Generated %(time)s (Beijing time)",
                                                 time=generated.strftime("%Y-%m-%d %H:%M")),
         charts=_charts(report), page_counter=Markup(page_counter_css()), css=css_string, notes=notes, definitions=DEFINITIONS, kinds=rows_kind,
-        fv=format_value, fc=format_change, child_level=measures.child_level(unit),
+        child_level=measures.child_level(unit),
         last_day=report["end"] - timedelta(days=1), min_rank=measures.MIN_CASES_TO_RANK)
 
 
