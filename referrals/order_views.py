@@ -29,8 +29,8 @@ READERS = (Role.commander, Role.official, Role.department_officer)
 PAGE = 50
 
 
-def _load(order_id: int) -> DispatchOrder:
-    order = orders.get_visible(order_id, current_user)
+def _load(order_id: int, lock: bool = False) -> DispatchOrder:
+    order = orders.get_visible(order_id, current_user, lock=lock)
     if order is None:
         abort(404)
     return order
@@ -151,7 +151,7 @@ ACTION_FORMS = {"report": ReportForm, "verify": VerifyForm, "return": ReturnForm
 @bp.route("/orders/<int:order_id>/<any(sign, start, report, verify, return, rate):action>", methods=["POST"])
 @require_roles(Role.commander, Role.department_officer)
 def order_action(order_id, action):
-    order = _load(order_id)
+    order = _load(order_id, lock=True)
     form = ACTION_FORMS[action]() if action in ACTION_FORMS else None
     if form is not None and not form.validate_on_submit():
         return _render_detail(order, {action: form}, 400)

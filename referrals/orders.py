@@ -134,8 +134,13 @@ def visible_clause(user):
     return sa.or_(*clauses) if clauses else sa.false()
 
 
-def get_visible(order_id: int, user) -> DispatchOrder | None:
-    return db.session.scalar(sa.select(DispatchOrder).where(DispatchOrder.id == order_id, visible_clause(user)))
+def get_visible(order_id: int, user, *, lock: bool = False) -> DispatchOrder | None:
+    """The order if this user may see it; ``lock`` holds the row until commit, so two clicks at once on
+    PostgreSQL move it once (the second sees the new state and is refused by the state machine)."""
+    stmt = sa.select(DispatchOrder).where(DispatchOrder.id == order_id, visible_clause(user))
+    if lock:
+        stmt = stmt.with_for_update(of=DispatchOrder).execution_options(populate_existing=True)
+    return db.session.scalar(stmt)
 
 
 def _require_lead_officer(order: DispatchOrder, actor) -> None:

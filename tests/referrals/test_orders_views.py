@@ -135,3 +135,27 @@ def test_orders_home_and_measures(world, town_commander, login_as):
     far = official.get(f"/referrals/orders/measures?town_id={world.far_town.id}").get_data(as_text=True)
     assert 'class="error"' in far and world.far_town.name not in far.split('data-testid="order-totals"')[0] \
         .split("</form>")[1]                              # an error, and the official's own county is shown
+
+
+def test_two_simultaneous_sign_clicks_move_the_order_once(world, town_commander, login_as, app):
+    import threading
+    order = orders.issue_dispatch_order(make_case(world), actor=town_commander.user,
+                                        department_id=world.department.id, instructions="核查", deadline_days=2)
+    db.session.commit()
+    order_id = order.id
+    clients = [login_as(Role.department_officer, department=world.department) for _ in range(2)]
+    db.session.remove()   # the threads' sessions must see committed rows only
+    barrier, codes = threading.Barrier(2), []
+
+    def click(client):
+        barrier.wait()
+        codes.append(client.post(f"/referrals/orders/{order_id}/sign").status_code)
+
+    threads = [threading.Thread(target=click, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert codes == [302, 302]
+    from desk.audit import timeline
+    assert [e.action for e in timeline("dispatch_order", order_id)] == ["issue", "sign"]
