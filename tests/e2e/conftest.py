@@ -1,6 +1,7 @@
 """Browser journeys: the real app on a real port with the small demo data, driven by Debian's Chromium."""
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -69,3 +70,17 @@ def log_in(page, base_url: str, username: str, password: str = "demo12345") -> N
     page.fill("#password", password)
     with page.expect_navigation():
         page.click("main button[type=submit]")
+
+
+# The README's screenshots ("What it looks like"): written by the browser tests, so they stay current.
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+
+
+def save_screenshot(page, name: str, *, full_page: bool = True) -> Path:
+    """Save ``tests/e2e/screenshots/<name>.png`` (committed and shown in README.md)."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    if not full_page:
+        page.evaluate("window.scrollTo(0, 0)")   # the top of the page: header and title in view
+    page.screenshot(path=str(path), full_page=full_page)
+    return path

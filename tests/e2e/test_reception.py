@@ -3,7 +3,7 @@ import subprocess
 
 import pytest
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, save_screenshot
 from tests.factories import valid_id_number
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
@@ -25,6 +25,7 @@ def test_first_time_visitor_by_keyboard_then_acceptance_notice(live_server, page
     log_in(page, live_server.url, "reception")
     assert page.locator("h1").first.inner_text() == "来访接待登记"
     page.screenshot(path=str(artifacts_dir / "reception-desk.png"), full_page=True)
+    save_screenshot(page, "reception-desk")
     number = valid_id_number(birth="19760515")
     _fill_visitor(page, number, "甄志明", "13923456789", "拖欠工资")
     page.select_option("#category_id", label="劳动社保 › 拖欠工资")

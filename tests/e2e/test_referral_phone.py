@@ -2,7 +2,7 @@
 import pytest
 import sqlalchemy as sa
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, save_screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
@@ -42,6 +42,7 @@ def test_mediator_accepts_on_a_phone_and_the_second_sees_it_taken(live_server, b
     assert "已接单" in first.locator(".flash").inner_text()
     assert first.locator(f"{card} [data-testid=referral-status]").inner_text() == "已接单"
     first.screenshot(path=str(artifacts_dir / "mediator-inbox-phone.png"), full_page=True)
+    save_screenshot(first, "mediator-inbox-phone", full_page=False)
     with second.expect_navigation():
         second.locator(f"{card} [data-testid=accept]").tap()
     assert "已被接单" in second.locator(".flash").inner_text()
