@@ -23,7 +23,7 @@ class OrderStatus(TitledEnum):
 
     @staticmethod
     def __titles__():
-        return {"issued": _l("Issued"), "signed": _l("Signed for"), "in_progress": _l("Being handled"),
+        return {"issued": _l("Order issued"), "signed": _l("Signed for"), "in_progress": _l("Being handled"),
                 "reported": _l("Reported back"), "verified": _l("Verified and closed")}
 
 
