@@ -54,8 +54,8 @@ def rank_talent_for_request(request: OutreachRequest, *, limit: int = 10) -> Req
         .where(OutreachRequest.on_date == request.on_date, OutreachRequest.id != request.id,
                OutreachRequest.start_time < request.end_time, OutreachRequest.end_time > request.start_time,
                OutreachAssignment.status.in_([AssignmentStatus.accepted, AssignmentStatus.in_progress]))))
-    members = db.session.scalars(sa.select(Talent).options(lazyload(Talent.skills)).where(Talent.county_id == request.county_id,
-                                                         Talent.role.in_(fitting))).all()
+    members = db.session.scalars(sa.select(Talent).options(lazyload(Talent.skills))
+                                 .where(Talent.county_id == request.county_id, Talent.role.in_(fitting))).all()
     result = RequestRanking(excluded={"inactive": 0, "full": 0, "asked": 0, "busy": 0})
     for member in members:
         reason = ("inactive" if not member.active else "full" if member.open_load >= member.capacity

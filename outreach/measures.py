@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from desk.extensions import db
 from desk.models import OrgUnit, Site
-from outreach.models import ServiceKind, ServiceRecord
+from outreach.models import ServiceRecord
 from referrals.models import Talent
 
 GROUPINGS = ("kind", "site", "talent")
@@ -78,4 +78,4 @@ def talent_history(talent_id: int, *, limit: int = 200) -> list[ServiceRecord]:
                                    .limit(limit)))
 
 
-__all__ = ["GROUPINGS", "ServiceKind", "person_times", "talent_history", "totals"]
+__all__ = ["GROUPINGS", "person_times", "talent_history", "totals"]

@@ -68,7 +68,8 @@ def test_ranking_fits_the_service_and_shows_components(world, staff):
     top = ranking.ranked[0]
     assert top.components == {"role": 1.0, "duty": 1.0, "language": 1.0, "load": 1.0, "distance": 1.0}
     assert top.score == pytest.approx(1.0)
-    assert mediator.id not in [c.talent.id for c in ranking.ranked] and far.id not in [c.talent.id for c in ranking.ranked]
+    ranked_ids = [c.talent.id for c in ranking.ranked]
+    assert mediator.id not in ranked_ids and far.id not in ranked_ids
     assignments.offer(request, [lawyer], actor=staff)
     assert rank_talent_for_request(request).ranked == [] and rank_talent_for_request(request).excluded["asked"] == 1
 
