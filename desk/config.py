@@ -43,6 +43,9 @@ class Config:
     ORDER_REMIND_HOURS = int(os.environ.get("ORDER_REMIND_HOURS", "4"))
     ORDER_ESCALATE_HEAD_HOURS = int(os.environ.get("ORDER_ESCALATE_HEAD_HOURS", "24"))
     ORDER_ESCALATE_COUNTY_HOURS = int(os.environ.get("ORDER_ESCALATE_COUNTY_HOURS", "72"))
+    # Outreach (issue 6): remind the mediator this many days before the 30-day judicial-confirmation window
+    # of a mediation agreement closes (a first notice goes out when the agreement is recorded).
+    JUDICIAL_CONFIRMATION_REMIND_DAYS = int(os.environ.get("JUDICIAL_CONFIRMATION_REMIND_DAYS", "7"))
     TESTING = False
 
 

@@ -38,7 +38,7 @@ def judicial_confirmation_reminders(now: datetime) -> int:
     """A few days before the 30-day judicial-confirmation window closes, remind the mediator and whoever
     opened the mediation; once per agreement and person."""
     today = to_local(now).date()
-    soon = today + timedelta(days=current_app.config.get("JUDICIAL_CONFIRMATION_REMIND_DAYS", 7))
+    soon = today + timedelta(days=current_app.config["JUDICIAL_CONFIRMATION_REMIND_DAYS"])
     rows = db.session.scalars(sa.select(Mediation).where(Mediation.status == MediationStatus.agreement,
                                                          Mediation.judicial_confirmation_due >= today,
                                                          Mediation.judicial_confirmation_due <= soon))
