@@ -1,5 +1,4 @@
 """Officials' dashboard: measures, charts, drill-down to cases, CSV and XLSX exports."""
-import re
 from datetime import date
 
 from flask import Response, abort, render_template, request, url_for
@@ -19,7 +18,7 @@ from reports.views import bp
 
 VIEWERS = (Role.official, Role.commander, Role.admin)
 DRILL_PAGE = 100
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+MIN_YEAR, MAX_YEAR = 2000, 2100      # a month outside this is a typing slip (and year 0 has no previous month)
 
 
 # --- parsing the selection (month and scope) ------------------------------------------------------------
@@ -53,6 +52,9 @@ def _parse(form_class=DashboardForm):
     form.unit.choices = [(u.id, ("\u3000" * (LEVEL_ORDER.index(u.level) - LEVEL_ORDER.index(
         current_user.org_unit.level))) + u.name) for u in _units(current_user)]
     valid = form.validate()
+    if valid and form.month.data and not MIN_YEAR <= form.month.data.year <= MAX_YEAR:
+        form.month.errors = [_("Choose a month between %(first)s and %(last)s.", first=MIN_YEAR, last=MAX_YEAR)]
+        valid = False
     return form, valid
 
 

@@ -23,12 +23,15 @@ S = CaseStatus
 # Indexes the measures need: each figure is a range over one date column inside a county (the city is its
 # counties, see ``scope``). Declared here, next to the queries they serve; migration f1c0reports001.
 MEASURE_INDEXES = [
+    # The trailing columns make the counts index-only (no table lookups for a month's thousands of rows).
     sa.Index("ix_case_county_received", Case.county_id, Case.received_on),
-    sa.Index("ix_case_county_decided", Case.county_id, Case.decided_on),
-    sa.Index("ix_case_county_concluded", Case.county_id, Case.concluded_on),
-    sa.Index("ix_case_county_register_due", Case.county_id, Case.register_due),
-    sa.Index("ix_case_county_conclude_due", Case.county_id, Case.conclude_due),
+    sa.Index("ix_case_county_decided", Case.county_id, Case.decided_on, Case.accepted_on),
+    sa.Index("ix_case_county_concluded", Case.county_id, Case.concluded_on, Case.received_on),
+    sa.Index("ix_case_county_register_due", Case.county_id, Case.register_due, Case.decided_on),
+    sa.Index("ix_case_county_conclude_due", Case.county_id, Case.conclude_due, Case.concluded_on),
     sa.Index("ix_case_county_status_received", Case.county_id, Case.status, Case.received_on),
+    sa.Index("ix_visit_county_visited_repeat", Visit.county_id, Visit.visited_at, Visit.is_repeat,
+             Visit.repeat_after_conclusion),
 ]
 # Below this many concluded matters a unit's median is shown but not ranked: one fast matter is no record.
 MIN_CASES_TO_RANK = 5

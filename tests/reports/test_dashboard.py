@@ -54,6 +54,9 @@ def test_wrong_role_out_of_scope_and_bad_input(login_as, official, world, octobe
     assert official.get(f"/reports/dashboard?unit={world.city.id}").status_code == 404
     assert official.get(f"/reports/dashboard?unit={world.town.id}&{ARGS}").status_code == 200
     assert official.get("/reports/dashboard?month=2026-13").status_code == 400
+    assert official.get("/reports/dashboard?month=0001-01").status_code == 400
+    assert official.get("/reports/dashboard/export?table=trend&fmt=csv&month=9999-12").status_code == 400
+    assert official.get("/reports/dashboard?unit=&month=").status_code == 200
     assert official.get("/reports/dashboard?unit=abc").status_code == 400
     assert official.get(f"/reports/dashboard/cases?measure=nonsense&{ARGS}").status_code == 404
     assert official.get(f"/reports/dashboard/cases?measure=visits&part=denominator&{ARGS}").status_code == 404

@@ -75,15 +75,19 @@ def upgrade():
     # --- indexes for the measures (issue 7, measures): append below this line ---
     with op.batch_alter_table('case', schema=None) as batch_op:
         batch_op.create_index('ix_case_county_received', ['county_id', 'received_on'], unique=False)
-        batch_op.create_index('ix_case_county_decided', ['county_id', 'decided_on'], unique=False)
-        batch_op.create_index('ix_case_county_concluded', ['county_id', 'concluded_on'], unique=False)
-        batch_op.create_index('ix_case_county_register_due', ['county_id', 'register_due'], unique=False)
-        batch_op.create_index('ix_case_county_conclude_due', ['county_id', 'conclude_due'], unique=False)
+        batch_op.create_index('ix_case_county_decided', ['county_id', 'decided_on', 'accepted_on'], unique=False)
+        batch_op.create_index('ix_case_county_concluded', ['county_id', 'concluded_on', 'received_on'], unique=False)
+        batch_op.create_index('ix_case_county_register_due', ['county_id', 'register_due', 'decided_on'], unique=False)
+        batch_op.create_index('ix_case_county_conclude_due', ['county_id', 'conclude_due', 'concluded_on'], unique=False)
         batch_op.create_index('ix_case_county_status_received', ['county_id', 'status', 'received_on'], unique=False)
+    with op.batch_alter_table('visit', schema=None) as batch_op:
+        batch_op.create_index('ix_visit_county_visited_repeat', ['county_id', 'visited_at', 'is_repeat', 'repeat_after_conclusion'], unique=False)
 
 
 def downgrade():
     # --- indexes for the measures (issue 7, measures): drop them below this line, before the tables ---
+    with op.batch_alter_table('visit', schema=None) as batch_op:
+        batch_op.drop_index('ix_visit_county_visited_repeat')
     with op.batch_alter_table('case', schema=None) as batch_op:
         batch_op.drop_index('ix_case_county_status_received')
         batch_op.drop_index('ix_case_county_conclude_due')
