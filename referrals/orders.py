@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from desk.access import scope_clause
+from desk.access import in_scope, scope_clause
 from desk.audit import record_audit
 from desk.deadlines import dispatch_due_date
 from desk.errors import DomainError, NotAllowed
@@ -78,6 +78,8 @@ def issue_dispatch_order(case: Case, *, actor, department_id: int, co_department
                          now: datetime | None = None) -> DispatchOrder:
     """A commander orders a county department to act on a case, with a deadline in working days."""
     now = now or utcnow()
+    if not (actor.has_role(Role.commander) and in_scope(actor, case)):
+        raise NotAllowed(_l("Only a commander over this case's place can issue an order for it."))
     if case.status not in (CaseStatus.registered, CaseStatus.accepted, CaseStatus.in_progress):
         raise DomainError(_l("Orders can only be issued for an open case."))
     if not instructions.strip():

@@ -107,6 +107,12 @@ def test_illegal_order_moves_are_refused(world, people, src, dst):
 
 
 def test_services_refuse_out_of_turn_actions(world, people, tmp_path):
+    with pytest.raises(NotAllowed):   # a commander of another town, and an officer, cannot issue for this case
+        orders.issue_dispatch_order(make_case(world), actor=make_user(world, Role.commander, unit=world.other_town),
+                                    department_id=world.department.id, instructions="x", deadline_days=1)
+    with pytest.raises(NotAllowed):
+        orders.issue_dispatch_order(make_case(world), actor=people.officer, department_id=world.department.id,
+                                    instructions="x", deadline_days=1)
     order = _issue(world, people)
     with pytest.raises(IllegalTransition):
         orders.report_order(order, actor=people.officer, text="x", staff_visits=1, now=MON)
