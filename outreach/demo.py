@@ -217,6 +217,7 @@ def _mediations(ctx, county, demo, requester) -> None:
                                             (names[-1], "愿意适当补偿，但认为金额过高")])
         if n == 0:
             agreed = started + timedelta(days=5)
+            db.session.flush()
             freeze(datetime.combine(agreed, time(3, 0)))
             mediation.record_agreement(
                 item, actor=requester, facts=case.facts or case.title,
@@ -226,7 +227,9 @@ def _mediations(ctx, county, demo, requester) -> None:
                 performance_deadline=agreed + timedelta(days=30), agreed_on=agreed)
         elif n == 2:
             ended = started + timedelta(days=9)
+            db.session.flush()
             freeze(datetime.combine(ended, time(3, 0)))
             mediation.end_without_agreement(item, actor=requester, status=MediationStatus.terminated,
                                             outcome="乙方拒绝继续参加调解。",
                                             routes_told="可向人民法院提起诉讼；劳动争议可申请劳动人事争议仲裁。", on=ended)
+        db.session.flush()  # audit rows take their time at flush: write them before the clock moves on

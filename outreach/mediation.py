@@ -38,6 +38,8 @@ def start_mediation(case: Case, *, actor, mediator: Talent | None, on: date) -> 
     current = mediation_of(case)
     if current is not None and current.status == M.ongoing:
         raise DomainError(_l("This case is already in mediation."))
+    if current is not None and current.status == M.agreement:
+        raise DomainError(_l("This case already has a mediation agreement."))
     if mediator is not None and (mediator.county_id != case.county_id or not mediator.active):
         raise DomainError(_l("Choose a mediator of this county."), field="mediator_id")
     mediation = Mediation(case_id=case.id, mediator_id=mediator.id if mediator else None, started_on=on,

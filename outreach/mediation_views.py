@@ -1,6 +1,7 @@
 """Mediation of a case: its panel on the case page, its own page (sessions, outcome), the agreement PDF."""
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 import sqlalchemy as sa
@@ -20,6 +21,9 @@ from outreach.views import bp, field_error
 from referrals.models import Talent, TalentRole
 
 MEDIATORS = (Role.talent, Role.receptionist, Role.commander, Role.admin)
+ACTION_TITLES = {"start": _l("Mediation started"), "add_party": _l("Party added"), "session": _l("Session recorded"),
+                 "agreement": _l("Agreement recorded"), "no_agreement": _l("No agreement"),
+                 "terminated": _l("Mediation terminated")}
 READERS = MEDIATORS + (Role.official,)
 
 
@@ -44,7 +48,8 @@ def _mediation_panel(case: Case):
     outreach = db.session.scalar(sa.select(OutreachAssignment).join(
         FollowUpCase, FollowUpCase.assignment_id == OutreachAssignment.id).where(FollowUpCase.case_id == case.id))
     can_start = (current_user.has_role(Role.receptionist, Role.commander, Role.admin) and case.status in OPEN_STATUSES
-                 and (mediation is None or mediation.status != MediationStatus.ongoing))
+                 and (mediation is None or mediation.status in (MediationStatus.no_agreement,
+                                                                MediationStatus.terminated)))
     if mediation is None and outreach is None and not can_start:
         return None
     form = None
@@ -96,7 +101,8 @@ def _forms(mediation: Mediation, **override) -> dict:
 def _page(mediation: Mediation, **override):
     return render_template("outreach/mediation.html", m=mediation, case=mediation.case,
                            can_act=_may_act(mediation), due=service.usual_completion(mediation),
-                           history=timeline("mediation", mediation.id), **_forms(mediation, **override))
+                           history=timeline("mediation", mediation.id), ACTION_TITLES=ACTION_TITLES,
+                           **_forms(mediation, **override))
 
 
 @bp.route("/mediations/<int:mediation_id>")

@@ -34,7 +34,7 @@ class RequestStatus(TitledEnum):
 
     @staticmethod
     def __titles__():
-        return {"open": _l("Open"), "assigned": _l("Assigned"), "done": _l("Served"),
+        return {"open": _l("Waiting for a member"), "assigned": _l("Assigned"), "done": _l("Served"),
                 "cancelled": _l("Cancelled")}
 
 

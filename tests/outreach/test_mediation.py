@@ -185,3 +185,13 @@ def test_judicial_confirmation_reminder_fires_once_near_the_end(world, staff, ca
     kinds = db.session.scalars(sa.select(Notification.dedupe_key).where(
         Notification.user_id == mediator.user_id, Notification.kind == "judicial_confirmation")).all()
     assert len(kinds) == 2  # one when agreed, one near the end
+
+
+def test_a_case_with_an_agreement_is_not_mediated_again_but_a_failed_one_may_be(world, staff, case):
+    first = service.start_mediation(case, actor=staff, mediator=None, on=STARTED)
+    service.end_without_agreement(first, actor=staff, status=M.no_agreement, outcome="双方分歧较大",
+                                  routes_told="向人民法院起诉", on=STARTED)
+    second = service.start_mediation(case, actor=staff, mediator=None, on=AGREED)
+    _agree(second, staff, agreed_on=AGREED)
+    with pytest.raises(DomainError):
+        service.start_mediation(case, actor=staff, mediator=None, on=AGREED)
