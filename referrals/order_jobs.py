@@ -91,8 +91,8 @@ def _notices(event: str, order: DispatchOrder):
             yield user_id, kind, {"number": number, "due": to_local(due).strftime("%Y-%m-%d %H:%M")}
         return
     if event == "overdue":
-        recipients = department_officer_ids([order.department_id]) + ([order.issued_by_id] if order.issued_by_id else [])
-        for user_id in dict.fromkeys(recipients):
+        issuer = [order.issued_by_id] if order.issued_by_id else []
+        for user_id in dict.fromkeys(department_officer_ids([order.department_id]) + issuer):
             yield user_id, "order_overdue", {"number": number}
         return
     if event == "escalate_head":

@@ -76,8 +76,9 @@ def orders_by_department(*, unit: OrgUnit, start: date, end: date, now: datetime
     for r in db.session.execute(stmt):
         decided, rated = int(r.decided or 0), int(r.rated or 0)
         rows.append({
-            "department_id": r.id, "department": pick_name(r.name_zh, r.name_en), "name_zh": r.name_zh, "name_en": r.name_en,
-            "issued": int(r.issued), "signed_on_time": int(r.signed_on_time), "fed_back_on_time": int(r.fed_back_on_time),
+            "department_id": r.id, "department": pick_name(r.name_zh, r.name_en),
+            "name_zh": r.name_zh, "name_en": r.name_en, "issued": int(r.issued),
+            "signed_on_time": int(r.signed_on_time), "fed_back_on_time": int(r.fed_back_on_time),
             "on_time_rate": (int(r.fed_back_on_time) / decided) if decided else None,
             "returned": int(r.returned), "verified": int(r.verified), "overdue": int(r.overdue),
             "staff_visits": int(r.staff_visits),
