@@ -16,8 +16,8 @@ from outreach import assignments, field
 from outreach.forms import DeclineForm, MeasuresForm, OfferForm, ReasonForm, RequestForm, RescheduleForm
 from outreach.measures import person_times, talent_history as talent_history_records, totals
 from outreach.matching import EXCLUSION_TITLES, TITLES, WEIGHTS, rank_talent_for_request
-from outreach.models import (AssignmentStatus, OutreachAssignment, OutreachRequest, RequestStatus, ServiceKind,
-                             ServiceRecord)
+from outreach.models import (AssignmentStatus, Mediation, OutreachAssignment, OutreachRequest, RequestStatus,
+                             ServiceKind, ServiceRecord)
 from referrals.models import LANGUAGES, Talent
 from referrals.rotation import duty_state
 
@@ -167,7 +167,10 @@ def request_action(request_id, action):
 def my_assignments():
     talent = my_talent()
     rows = list(db.session.scalars(assignments.visible_to(talent).limit(100)))
+    mediations = list(db.session.scalars(sa.select(Mediation).where(Mediation.mediator_id == talent.id)
+                                         .order_by(Mediation.started_on.desc()).limit(20)))
     return render_template("outreach/my_assignments.html", talent=talent, rows=rows, A=AssignmentStatus,
+                           mediations=mediations,
                            decline_form=DeclineForm(), today=local_today(), LANGUAGES=LANGUAGES,
                            duty=duty_state(talent, local_today()))
 

@@ -42,6 +42,7 @@ def test_demo_outreach(app):
     mediator = _login(app, "mediator")
     page = mediator.get("/outreach/my").get_data(as_text=True)
     assert 'data-testid="field-intake"' in page and 'data-testid="accept"' in page
+    assert 'data-testid="my-mediations"' in page and agreement.number is not None
     assert mediator.get("/outreach/my/history").status_code == 200
     official = _login(app, "official")
     assert "矛盾调解" in official.get("/outreach/measures").get_data(as_text=True)
