@@ -207,6 +207,17 @@ def check_out(assignment: OutreachAssignment, *, actor, now: datetime | None = N
     return assignment
 
 
+def expire_stale_offers(today: date, *, actor=None) -> int:
+    """Offers nobody answered before the day has passed expire (the request stays for the requester to
+    cancel or reschedule); safe to run twice."""
+    stale = list(db.session.scalars(sa.select(OutreachAssignment).join(OutreachRequest).where(
+        OutreachAssignment.status == A.offered, OutreachRequest.on_date < today)))
+    for assignment in stale:
+        ASSIGNMENT_MACHINE.move(assignment, A.expired, actor=actor, action="expire")
+        assignment.answered_at = utcnow()
+    return len(stale)
+
+
 def visible_to(talent: Talent) -> sa.Select:
     """The member's assignments: open offers and what they hold first, then the rest, newest first."""
     live = sa.case((OutreachAssignment.status.in_([s.value for s in LIVE]), 0), else_=1)

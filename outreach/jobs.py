@@ -8,7 +8,7 @@ from desk.extensions import db
 from desk.notify import notify
 from desk.scheduler import scheduled
 from desk.timeutil import to_local
-from outreach.assignments import MY_PAGE, request_title
+from outreach.assignments import MY_PAGE, expire_stale_offers, request_title
 from outreach.mediation import people_to_remind
 from outreach.models import (AssignmentStatus, Mediation, MediationStatus, OutreachAssignment, OutreachRequest,
                              RequestStatus)
@@ -31,6 +31,11 @@ def outreach_reminders(now: datetime) -> int:
                               dedupe_key=f"outreach_reminder:{assignment.id}:{tomorrow.isoformat()}") is not None:
             sent += 1
     return sent
+
+
+@scheduled("outreach_offer_expiry", "interval", hours=1)
+def outreach_offer_expiry(now: datetime) -> int:
+    return expire_stale_offers(to_local(now).date())
 
 
 @scheduled("judicial_confirmation_reminders", "interval", hours=6)

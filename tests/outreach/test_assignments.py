@@ -252,3 +252,19 @@ def test_the_job_runs_through_the_scheduler(app, world, staff):
         assert run_job("outreach_reminders").ok
     finally:
         freeze(None)
+
+
+def test_unanswered_offers_expire_after_the_day(world, staff):
+    from outreach.jobs import outreach_offer_expiry
+    member, holder = make_member(world, "甲"), make_member(world, "乙")
+    request = make_request(world, staff, on_date=date(2026, 11, 26))
+    [waiting] = assignments.offer(request, [member], actor=staff)
+    other = make_request(world, staff, on_date=date(2026, 11, 26))
+    [taken] = assignments.offer(other, [holder], actor=staff)
+    assignments.accept(taken.id, talent=holder, actor=None)
+    db.session.refresh(taken)
+    assert outreach_offer_expiry(datetime(2026, 11, 26, 10, 0)) == 0  # the day itself: still open
+    assert outreach_offer_expiry(datetime(2026, 11, 27, 1, 0)) == 1
+    assert waiting.status == A.expired and taken.status == A.accepted
+    assert outreach_offer_expiry(datetime(2026, 11, 27, 2, 0)) == 0
+    assert [e.action for e in timeline("outreach_assignment", waiting.id)] == ["offer", "expire"]
