@@ -4,6 +4,7 @@ Every figure is an SQL aggregate over indexed (place, date) ranges for one perio
 org scope; only the small sorted columns needed for percentiles (one scope and period) come back to
 Python. Definitions live in reports.definitions (DOMAIN.md), shown as footnotes wherever a figure is.
 """
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -32,6 +33,8 @@ MEASURE_INDEXES = [
     sa.Index("ix_case_county_status_received", Case.county_id, Case.status, Case.received_on),
     sa.Index("ix_visit_county_visited_repeat", Visit.county_id, Visit.visited_at, Visit.is_repeat,
              Visit.repeat_after_conclusion),
+    sa.Index("ix_callback_county_concluded_rating", Callback.county_id, Callback.concluded_on, Callback.status,
+             Callback.rating, Callback.case_id),
 ]
 # Below this many concluded matters a unit's median is shown but not ranked: one fast matter is no record.
 MIN_CASES_TO_RANK = 5
@@ -94,6 +97,28 @@ def percentile(ordered: list, q: float) -> float | None:
     lo = int(k)
     hi = min(lo + 1, len(ordered) - 1)
     return float(ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo))
+
+
+def percentile_of_counts(counts: dict[int, int], q: float) -> float | None:
+    """``percentile`` of the list in which each value appears ``counts[value]`` times, without building it.
+
+    Handling days are whole numbers, so a month of the whole city (tens of thousands of matters) comes
+    back from the database as at most a few hundred (days, how many) pairs."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    k = (total - 1) * q
+    lo = int(k)
+    hi = min(lo + 1, total - 1)
+    values, seen = {}, 0
+    for value in sorted(counts):
+        first, seen = seen, seen + counts[value]
+        for position in (lo, hi):
+            if first <= position < seen:
+                values[position] = value
+        if hi in values:
+            break
+    return float(values[lo] + (values[hi] - values[lo]) * (k - lo))
 
 
 # --- periods and scope -------------------------------------------------------------------------------------
@@ -174,24 +199,30 @@ class _Split:
 NO_SPLIT = _Split()
 
 
-def _rows(split: _Split, model, date_col, unit, start, end, columns: dict, *where, utc=False, join=None) -> dict:
+def _rows(split: _Split, model, date_col, unit, start, end, columns: dict, *where, utc=False) -> list[tuple]:
+    """(key, {name: aggregate}) pairs; a key may come more than once (the caller sums)."""
     lo, hi = (_utc(start), _utc(end)) if utc else (start, end)
-    key = split.key(model, date_col, utc).label("k")
+    # Months over a date column: group by the day (at most 366 groups, straight off the index) and put the
+    # days into months here, which is cheaper than a twelve-branch CASE evaluated on every row.
+    by_day = bool(split.months) and not utc
+    key = (date_col if by_day else split.key(model, date_col, utc)).label("k")
     stmt = sa.select(key, *[c.label(name) for name, c in columns.items()])
-    if join is not None:
-        stmt = stmt.join(*join)
     stmt = stmt.where(scope(model, unit), date_col >= lo, date_col < hi, *where)
     if split is not NO_SPLIT:
         stmt = stmt.group_by(key)
-    return {row.k: row._mapping for row in db.session.execute(stmt)}
+    rows = db.session.execute(stmt)
+    if by_day:
+        starts = [month_start for month_start, _end in split.months]
+        return [(bisect_right(starts, row.k) - 1, row._mapping) for row in rows]
+    return [(row.k, row._mapping) for row in rows]
 
 
 def _raw(unit: OrgUnit, start: date, end: date, split: _Split = NO_SPLIT, *, visits=True, waits=False) -> dict:
-    """key -> {count name: number}, plus "days" (sorted handling days) and "waits" (sorted minutes)."""
+    """key -> {count name: number}, plus "days" ({handling days: matters}) and "waits" (sorted minutes)."""
     out: dict = defaultdict(lambda: defaultdict(int))
 
     def merge(rows):
-        for k, mapping in rows.items():
+        for k, mapping in rows:
             for name, value in mapping.items():
                 if name != "k":
                     out[k][name] += int(value or 0)
@@ -219,9 +250,11 @@ def _raw(unit: OrgUnit, start: date, end: date, split: _Split = NO_SPLIT, *, vis
                  "not_rated_in_time": _n(Callback.status == CallbackStatus.not_rated_in_time)}))
     days = _days(Case.concluded_on, Case.received_on).label("d")
     key = split.key(Case, Case.concluded_on, False).label("k")
-    for k, d in db.session.execute(sa.select(key, days).where(scope(Case, unit), Case.concluded_on >= start,
-                                                                 Case.concluded_on < end).order_by(days)):
-        out[k].setdefault("days", []).append(int(d))
+    grouping = [days] if split is NO_SPLIT else [key, days]
+    for k, d, n in db.session.execute(sa.select(key, days, sa.func.count()).where(
+            scope(Case, unit), Case.concluded_on >= start, Case.concluded_on < end).group_by(*grouping)):
+        histogram = out[k].setdefault("days", {})
+        histogram[int(d)] = histogram.get(int(d), 0) + n
     if waits:
         for k, minutes in _wait_minutes(unit, start, end):
             out[k].setdefault("waits", []).append(float(minutes))
@@ -242,7 +275,8 @@ def _wait_minutes(unit: OrgUnit, start: date, end: date):
 
 def _measures(raw: dict) -> list[Measure]:
     g = raw.get
-    days, waits = raw.get("days", []), raw.get("waits", [])
+    days, waits = raw.get("days", {}), raw.get("waits", [])
+    measured = sum(days.values())
     return [
         Measure("visits", g("visits", 0)),
         Measure("new_cases", g("new_cases", 0)),
@@ -262,8 +296,8 @@ def _measures(raw: dict) -> list[Measure]:
         Measure("repeat_rate", ratio(g("repeat_visits", 0), g("visits", 0)), g("repeat_visits", 0), g("visits", 0),
                 "rate"),
         Measure("repeat_after_conclusion", g("repeat_after_conclusion", 0)),
-        Measure("median_days", percentile(days, 0.5), None, len(days), "days"),
-        Measure("p90_days", percentile(days, 0.9), None, len(days), "days"),
+        Measure("median_days", percentile_of_counts(days, 0.5), None, measured, "days"),
+        Measure("p90_days", percentile_of_counts(days, 0.9), None, measured, "days"),
         Measure("median_wait", percentile(waits, 0.5), None, len(waits), "minutes"),
     ]
 
@@ -291,7 +325,7 @@ def _bounds(year: int, month: int) -> dict:
 
 def _table_row(raw: dict) -> dict:
     row = {m.key: m.value for m in _measures(raw)}
-    row["concluded_n"] = len(raw.get("days", []))
+    row["concluded_n"] = sum(raw.get("days", {}).values())
     row["ranked"] = row["concluded_n"] >= MIN_CASES_TO_RANK
     return row
 
@@ -334,16 +368,16 @@ def by_category(*, unit: OrgUnit, start: date, end: date) -> list[dict]:
         root = roots.get(category_id)
         if root is None:
             continue
-        target = merged.setdefault(root.id, {"days": []})
+        target = merged.setdefault(root.id, {"days": {}})
         for name, value in counts.items():
             if name == "days":
-                target["days"].extend(value)
+                for d, n in value.items():
+                    target["days"][d] = target["days"].get(d, 0) + n
             else:
                 target[name] = target.get(name, 0) + value
     total = sum(c.get("new_cases", 0) for c in merged.values())
     rows = []
     for root_id, counts in merged.items():
-        counts["days"].sort()
         row = _table_row(counts)
         root = next(r for r in roots.values() if r.id == root_id)
         row.update(category_id=root_id, name=root.name, share=ratio(counts.get("new_cases", 0), total))
@@ -387,13 +421,21 @@ def top_issues(*, unit: OrgUnit, start: date, end: date, limit: int = 10) -> lis
 
 # --- open matters at a date ---------------------------------------------------------------------------------
 
+def _row_filter(condition):
+    """``condition`` tested on each row found, never used to choose an index (SQLite would otherwise walk
+    every concluded matter of the county's history through (county_id, status, ...) for a status test)."""
+    return sa.case((condition, 1), else_=0) == 1
+
+
 def _open_branches(on: date) -> list:
-    """Matters open at the start of ``on``: three disjoint branches, each served by an index."""
+    """Matters open at the start of ``on``: three disjoint branches (by current status), each served by an
+    index whose range is bounded by the present, not by the length of history."""
     received = Case.received_on < on
     return [
-        sa.and_(Case.status.in_(OPEN_STATUSES), received),
-        sa.and_(Case.status.in_([S.concluded, S.closed]), Case.concluded_on >= on, received),
-        sa.and_(Case.status == S.not_accepted, Case.decided_on >= on, received),
+        sa.and_(Case.status.in_(OPEN_STATUSES), received),                       # (county, status, received)
+        sa.and_(Case.concluded_on >= on, received,                                # (county, concluded_on)
+                _row_filter(Case.status.in_([S.concluded, S.closed]))),
+        sa.and_(Case.decided_on >= on, received, _row_filter(Case.status == S.not_accepted)),  # (county, decided)
     ]
 
 
@@ -589,5 +631,5 @@ def month_report(*, unit: OrgUnit, year: int, month: int, parts=None) -> dict:
 
 __all__ = ["AGE_BUCKETS", "MIN_CASES_TO_RANK", "Measure", "MeasureChange", "backlog_by_age", "by_category",
            "by_town", "category_ids", "drill_down", "month_bounds", "month_report", "outreach_by_kind",
-           "orders", "overdue_cases", "percentile", "ratio", "shift_month", "summary", "summary_with_change",
-           "top_issues", "trend"]
+           "orders", "overdue_cases", "percentile", "percentile_of_counts", "ratio", "shift_month", "summary",
+           "summary_with_change", "top_issues", "trend"]

@@ -82,10 +82,14 @@ def upgrade():
         batch_op.create_index('ix_case_county_status_received', ['county_id', 'status', 'received_on'], unique=False)
     with op.batch_alter_table('visit', schema=None) as batch_op:
         batch_op.create_index('ix_visit_county_visited_repeat', ['county_id', 'visited_at', 'is_repeat', 'repeat_after_conclusion'], unique=False)
+    with op.batch_alter_table('callback', schema=None) as batch_op:
+        batch_op.create_index('ix_callback_county_concluded_rating', ['county_id', 'concluded_on', 'status', 'rating', 'case_id'], unique=False)
 
 
 def downgrade():
     # --- indexes for the measures (issue 7, measures): drop them below this line, before the tables ---
+    with op.batch_alter_table('callback', schema=None) as batch_op:
+        batch_op.drop_index('ix_callback_county_concluded_rating')
     with op.batch_alter_table('visit', schema=None) as batch_op:
         batch_op.drop_index('ix_visit_county_visited_repeat')
     with op.batch_alter_table('case', schema=None) as batch_op:
