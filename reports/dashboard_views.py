@@ -108,7 +108,8 @@ def dashboard():
     return render_template("reports/dashboard.html", form=form, report=report, tables=tables,
                            charts={k: charts.svg_data_uri(v) for k, v in svgs.items()},
                            args=_args(unit, year, month), footnotes=[DEFINITIONS[k] for k in notes],
-                           footnote_number={k: i for i, k in enumerate(notes, 1)})
+                           footnote_number={k: i for i, k in enumerate(notes, 1)},
+                           min_rank=measures.MIN_CASES_TO_RANK)
 
 
 def _mask_name(name: str) -> str:

@@ -29,8 +29,9 @@ _ALL = [
                _l("Closure rate (办结率) = matters concluded in the period / matters accepted in the period. "
                   "Both counts fall in the period, so the rate can exceed 100% when older matters are cleared.")),
     Definition("timely_acceptance", _l("Timely acceptance"),
-               _l("Matters whose 15-day registration deadline fell in the period and that were decided "
-                  "(accepted or not accepted) by that deadline / all matters whose deadline fell in the period.")),
+               _l("Matters whose registration deadline (15 days from receipt by default) fell in the period and "
+                  "that were decided (accepted or not accepted) by it / all matters whose deadline fell in the "
+                  "period.")),
     Definition("on_time_reply", _l("On-time reply"),
                _l("Matters whose handling deadline (60 days from acceptance, or the extended deadline) fell in "
                   "the period and that were concluded by it / all matters whose handling deadline fell in "

@@ -312,7 +312,7 @@ def summary(*, unit: OrgUnit, start: date, end: date) -> list[Measure]:
 
 def summary_with_change(*, unit: OrgUnit, year: int, month: int) -> list[MeasureChange]:
     """Each headline measure for the month, with month-on-month and year-on-year change."""
-    now = summary(unit=unit, start=month_bounds(year, month)[0], end=month_bounds(year, month)[1])
+    now = summary(unit=unit, **_bounds(year, month))
     prev = summary(unit=unit, **_bounds(*shift_month(year, month, -1)))
     last_year = summary(unit=unit, **_bounds(year - 1, month))
     return [MeasureChange(a, b, c) for a, b, c in zip(now, prev, last_year)]

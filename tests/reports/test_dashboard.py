@@ -170,3 +170,14 @@ def test_charts_are_pygal_svg_with_a_cjk_font(world, october):
         assert svg.startswith("<svg") and 'class="pygal-chart' in svg and "Generated with pygal" in svg
         assert "Noto Sans CJK SC" in svg and "<script" not in svg
     assert world.town.name in charts.by_town_svg(measures.by_town(unit=world.county, start=OCT[0], end=OCT[1]))
+
+
+def test_a_town_with_one_fast_case_is_shown_but_not_ranked(official, world):
+    """One matter concluded on the day it came does not put its town at the top of the by-town table."""
+    _case(world, unit=world.other_town, received=date(2026, 10, 9), register_due=date(2026, 10, 24),
+          decided=date(2026, 10, 9), accepted=True, conclude_due=date(2026, 12, 8), concluded=date(2026, 10, 9),
+          status=S.concluded)
+    db.session.commit()
+    html = official.get(f"/reports/dashboard?{ARGS}").get_data(as_text=True)
+    table = html[html.index('id="table-by_town"'):html.index('id="table-by_category"')]
+    assert re.search(r'<td class="num muted"\s+data-unranked title="[^"]+">(<a [^>]*>)?0\.0(</a>)?\*</td>', table)

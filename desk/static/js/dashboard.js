@@ -5,6 +5,7 @@
   var month = document.getElementById("month");
   if (month) { month.addEventListener("change", function () { if (month.value) { month.form.submit(); } }); }
   function key(cell) {
+    if (cell.hasAttribute("data-unranked")) { return null; }  // too few matters: never ranked first
     var text = cell.textContent.trim().replace(/[,%+]/g, "").replace(/\s*pp$/, "");
     var n = parseFloat(text);
     return isNaN(n) ? (text === "—" ? null : text) : n;
