@@ -79,8 +79,8 @@ def _charts(report: dict) -> dict:
 
 # month_report's parts in three groups of about equal cost at city scale, computed side by side: each group
 # on its own connection (SQLite and PostgreSQL both run a query outside the GIL), merged into one report.
-PART_GROUPS = ({"measures", "trend"}, {"backlog", "overdue"},
-               {"by_town", "by_category", "top_issues", "outreach", "orders"})
+PART_GROUPS = ({"trend"}, {"measures", "backlog"},
+               {"overdue", "by_town", "by_category", "top_issues", "outreach", "orders"})
 
 
 def gather_report(*, unit: OrgUnit, year: int, month: int) -> dict:
