@@ -249,10 +249,14 @@ def _raw(unit: OrgUnit, start: date, end: date, split: _Split = NO_SPLIT, *, vis
                  "satisfied": _n(sa.and_(rated, Callback.rating.in_([Rating.satisfied, Rating.basic]))),
                  "not_rated_in_time": _n(Callback.status == CallbackStatus.not_rated_in_time)}))
     days = _days(Case.concluded_on, Case.received_on).label("d")
-    key = split.key(Case, Case.concluded_on, False).label("k")
+    by_day = bool(split.months)                     # as in _rows: by the day, put into months here
+    key = (Case.concluded_on if by_day else split.key(Case, Case.concluded_on, False)).label("k")
     grouping = [days] if split is NO_SPLIT else [key, days]
+    starts = [month_start for month_start, _end in split.months or []]
     for k, d, n in db.session.execute(sa.select(key, days, sa.func.count()).where(
             scope(Case, unit), Case.concluded_on >= start, Case.concluded_on < end).group_by(*grouping)):
+        if by_day:
+            k = bisect_right(starts, k) - 1
         histogram = out[k].setdefault("days", {})
         histogram[int(d)] = histogram.get(int(d), 0) + n
     if waits:
