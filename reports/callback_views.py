@@ -48,7 +48,8 @@ def callbacks_list():
 def _render_record(callback: Callback, form=None, reopen_form=None, status: int = 200):
     today = local_today()
     return render_template("reports/callback_record.html", callback=callback, case=callback.case,
-                           form=form or CallbackForm(formdata=None), reopen_form=reopen_form or ReopenForm(formdata=None),
+                           form=form or CallbackForm(formdata=None),
+                           reopen_form=reopen_form or ReopenForm(formdata=None),
                            review=callbacks.review_window(callback, today), today=today,
                            entries=timeline("callback", callback.id)), status
 

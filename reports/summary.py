@@ -116,7 +116,6 @@ def render_html(*, unit: OrgUnit, year: int, month: int, now: datetime | None = 
     """The summary as HTML in the current locale (the PDF's source; also handy to look at in a browser)."""
     report = gather_report(unit=unit, year=year, month=month)
     generated = to_local(now or utcnow())
-    rows_kind = {m.measure.key: m.measure.kind for m in report["measures"]}
     keys = [m.measure.definition for m in report["measures"]] + ["backlog", "overdue", "top_issues", "outreach",
                                                                   "orders"]
     notes = {key: n for n, key in enumerate(dict.fromkeys(k for k in keys if k in DEFINITIONS), 1)}
@@ -126,8 +125,8 @@ def render_html(*, unit: OrgUnit, year: int, month: int, now: datetime | None = 
         r=report, unit=unit, title=month_title(year, month), year=year, month=month,
         generated=generated, generated_label=_l("Generated %(time)s (Beijing time)",
                                                 time=generated.strftime("%Y-%m-%d %H:%M")),
-        charts=_charts(report), page_counter=Markup(page_counter_css()), css=css_string, notes=notes, definitions=DEFINITIONS, kinds=rows_kind,
-        child_level=measures.child_level(unit),
+        charts=_charts(report), page_counter=Markup(page_counter_css()), css=css_string, notes=notes,
+        definitions=DEFINITIONS, child_level=measures.child_level(unit),
         last_day=report["end"] - timedelta(days=1), min_rank=measures.MIN_CASES_TO_RANK)
 
 

@@ -12,7 +12,7 @@ from desk.extensions import db
 from desk.models import Channel, Outcome, Role, Visit
 from desk.scheduler import load_job_modules, run_job
 from reports import callbacks, summary
-from reports.models import MonthlySummary
+from reports.models import Callback, MonthlySummary
 from tests.factories import make_case
 
 GENERATED = datetime(2026, 11, 1, 0, 30)    # 08:30 on 1 November in China
@@ -58,10 +58,9 @@ def october(world):
     db.session.add(repeat)
     now = datetime(2026, 10, 26, 2, 0)
     callbacks.open_callbacks_for_concluded(now)
-    callbacks.record_callback(db.session.scalar(sa.select(callbacks.Callback).where(callbacks.Callback.case_id == a.id)),
-                              actor=None, rating="satisfied", channel="phone", now=now)
-    callbacks.record_callback(db.session.scalar(sa.select(callbacks.Callback).where(callbacks.Callback.case_id == b.id)),
-                              actor=None, rating="dissatisfied", channel="phone", comment="噪音未解决", now=now)
+    for case, rating in ((a, "satisfied"), (b, "dissatisfied")):
+        callback = db.session.scalar(sa.select(Callback).where(Callback.case_id == case.id))
+        callbacks.record_callback(callback, actor=None, rating=rating, channel="phone", comment="电话回访", now=now)
     db.session.commit()
     return world
 
@@ -169,7 +168,8 @@ def test_download_for_the_right_role_and_scope_only(october, login_as):
     response = official.get(f"/reports/summaries/{county_row}.pdf")   # rendered on first download, then kept
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert response.headers["Content-Type"] == "application/pdf"
-    assert db.session.scalar(sa.select(MonthlySummary.size).where(MonthlySummary.id == county_row)) == len(response.data)
+    stored = db.session.scalar(sa.select(MonthlySummary.size).where(MonthlySummary.id == county_row))
+    assert stored == len(response.data)
     assert official.get(f"/reports/summaries/{far_row}.pdf").status_code == 404
     assert official.get("/reports/summaries/99999.pdf").status_code == 404
     assert login_as(Role.receptionist).get(f"/reports/summaries/{county_row}.pdf").status_code == 403
