@@ -181,3 +181,31 @@ def test_a_town_with_one_fast_case_is_shown_but_not_ranked(official, world):
     html = official.get(f"/reports/dashboard?{ARGS}").get_data(as_text=True)
     table = html[html.index('id="table-by_town"'):html.index('id="table-by_category"')]
     assert re.search(r'<td class="num muted"\s+data-unranked title="[^"]+">(<a [^>]*>)?0\.0(</a>)?\*</td>', table)
+
+
+def test_outreach_and_orders_tables_come_from_their_areas(official, world):
+    """Outreach person-times by kind and dispatch orders by department, on screen and in the export."""
+    from datetime import datetime
+
+    from outreach.models import OutreachAssignment, ServiceKind, ServiceRecord
+    from referrals.orders import issue_dispatch_order
+    from tests.factories import make_user
+    from tests.record_factories import _outreach_assignment
+    assignment = db.session.get(OutreachAssignment, _outreach_assignment(world))
+    record = ServiceRecord(assignment_id=assignment.id, request_id=assignment.request_id,
+                           talent_id=assignment.talent_id, kind=ServiceKind.legal, served_on=date(2026, 10, 12),
+                           people_served=7)
+    record.place_at(world.village)
+    db.session.add(record)
+    commander = make_user(world, Role.commander, unit=world.town)
+    issue_dispatch_order(_case(world, received=date(2026, 10, 9), register_due=date(2026, 10, 24)), actor=commander,
+                         department_id=world.department.id, instructions="核查处理", deadline_days=2,
+                         now=datetime(2026, 10, 10, 2))
+    db.session.commit()
+    html = official.get(f"/reports/dashboard?{ARGS}").get_data(as_text=True)
+    outreach = html[html.index('id="table-outreach"'):html.index('id="table-orders"')]
+    assert str(ServiceKind.legal.title) in outreach and ">7<" in outreach
+    orders = _csv(official.get(f"/reports/dashboard/export?table=orders&fmt=csv&{ARGS}"))
+    assert len(orders) == 2 and orders[1][0] == world.department.name_zh and orders[1][1] == "1"
+    people = _csv(official.get(f"/reports/dashboard/export?table=outreach&fmt=csv&{ARGS}"))
+    assert people[1][1:] == ["1", "7"]
