@@ -57,11 +57,11 @@ def trend_svg(rows: list[dict]) -> str:
     return _render(chart)
 
 
-def by_town_svg(rows: list[dict]) -> str:
+def by_town_svg(rows: list[dict], title: str | None = None) -> str:
     """New and concluded matters per town (rows of measures.by_town), one bar pair per town."""
     rows = list(reversed(rows))       # pygal draws the first label at the bottom
     height = max(360, 80 + 30 * len(rows))
-    chart = pygal.HorizontalBar(**_options(title=_("By town"), height=height))
+    chart = pygal.HorizontalBar(**_options(title=title or _("By town"), height=height))
     chart.x_labels = [str(r["name"]) for r in rows]
     if any(r["new_cases"] or r["concluded"] for r in rows):
         chart.add(_("New cases"), [r["new_cases"] for r in rows])

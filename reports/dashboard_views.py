@@ -103,7 +103,8 @@ def dashboard():
     tables = exports.dashboard_tables(report)
     form.unit.data, form.month.data = unit.id, date(year, month, 1)
     svgs = {"category_mix": charts.category_mix_svg(report["by_category"]),
-            "trend": charts.trend_svg(report["trend"]), "by_town": charts.by_town_svg(report["by_town"])}
+            "trend": charts.trend_svg(report["trend"]),
+            "by_town": charts.by_town_svg(report["by_town"], title=str(tables["by_town"].title))}
     notes = list(dict.fromkeys(k for t in tables.values() for k in t.definitions))
     return render_template("reports/dashboard.html", form=form, report=report, tables=tables,
                            charts={k: charts.svg_data_uri(v) for k, v in svgs.items()},

@@ -76,9 +76,19 @@ _FIGURE_DEFS = ["visits", "new_cases", "accepted", "concluded", "closure_rate", 
                 "satisfaction_rate", "repeat_rate", "median_days", "p90_days"]
 
 
+BY_AREA_TITLES = {"city": _l("By county"), "county": _l("By town"), "town": _l("By village"),
+                  "village": _l("By grid")}
+
+
+def by_area_title(unit):
+    """The table title: by town for a county, by county for the city, by village for a town."""
+    return BY_AREA_TITLES.get(unit.level.value, _l("By town"))
+
+
 def _by_town_table(report) -> Table:
     rows = [dict(r, _drill={"unit": r["unit_id"]}) for r in report["by_town"]]
-    return Table("by_town", _l("By town"), [Column("name", _l("Area"), "text")] + _FIGURES, rows, _FIGURE_DEFS)
+    return Table("by_town", by_area_title(report["unit"]), [Column("name", _l("Area"), "text")] + _FIGURES, rows,
+                 _FIGURE_DEFS)
 
 
 def _by_category_table(report) -> Table:
