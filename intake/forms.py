@@ -8,9 +8,12 @@ from wtforms import Form, FieldList, FormField, HiddenField, IntegerField, Selec
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from desk.idnumber import InvalidIdNumber, InvalidPhoneNumber, validate_phone, validate_resident_id
-from desk.models import Channel, DemandBranch, PetitionType
+from desk.access import in_scope
+from desk.errors import DomainError
+from desk.extensions import db
+from desk.models import Category, Channel, DemandBranch, OrgUnit, PetitionType
 from desk.widgets import CachedSelect
-from intake.reception import MAX_REPRESENTATIVES
+from intake.reception import MAX_REPRESENTATIVES, PersonInput, VisitInput
 
 REPRESENTATIVE_ROWS = MAX_REPRESENTATIVES + 1  # one row more than allowed, so a sixth can be refused
 
@@ -74,6 +77,36 @@ class ReceptionForm(FlaskForm):
         super().__init__(*args, **kwargs)
         if not self.submission_key.data:
             self.submission_key.data = uuid.uuid4().hex
+
+    def id_number_warning(self) -> str | None:
+        """An unknown area code is only a warning (older codes are real)."""
+        if self.id_number.data:
+            try:
+                return validate_resident_id(self.id_number.data).warning
+            except InvalidIdNumber:
+                return None
+        return None
+
+    def visit_input(self, *, user, channel: Channel) -> VisitInput:
+        """What the registration service needs, from a validated form; the place must lie in the user's area."""
+        place = db.session.get(OrgUnit, self.place_id.data)
+        if place is None or not in_scope(user, place):
+            raise DomainError(_l("Choose a place inside your area."), field="place_id")
+        case_part, _sep, person_part = (self.repeat_decision.data or "new").partition(":")
+        reps = [PersonInput(name=row.form.name.data.strip(), id_number=row.form.id_number.data or None,
+                            phone=row.form.phone.data or None)
+                for row in self.representatives.entries if row.form.filled]
+        petition_type = PetitionType(self.petition_type.data)
+        return VisitInput(
+            person=PersonInput(name=self.name.data, id_number=self.id_number.data or None,
+                               phone=self.phone.data or None, language=self.language.data),
+            channel=channel, place=place, category=db.session.get(Category, self.category_id.data),
+            petition_type=petition_type,
+            demand_branch=DemandBranch(self.demand_branch.data) if petition_type == PetitionType.demand else None,
+            title=self.title.data, facts=self.facts.data or "", demand=self.demand.data or "",
+            other_party=self.other_party.data or "", head_count=self.head_count.data or 1, representatives=reps,
+            link_case_id=int(case_part) if case_part.isdigit() else None,
+            person_id=int(person_part) if person_part.isdigit() else None, submission_key=self.submission_key.data)
 
     def validate_representatives(self, field):
         filled = [row for row in field.entries if row.form.filled]

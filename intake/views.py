@@ -13,12 +13,11 @@ from desk.errors import DomainError
 from desk.extensions import db
 from desk.i18n import current_locale, localize_text
 from desk.transactions import begin_write, read_first
-from desk.idnumber import InvalidIdNumber, validate_resident_id
-from desk.models import Category, Channel, DemandBranch, Level, OrgUnit, PetitionType, Person, Role, Site, Visit
+from desk.models import Category, Channel, Level, OrgUnit, Person, Role, Site, Visit
 from intake.attachments import check_upload, store_attachment
 from intake.forms import ReceptionForm
 from intake.models import Ticket
-from intake.reception import PersonInput, VisitInput, register_visit
+from intake.reception import register_visit
 from intake.repeat import find_prior_cases
 
 bp = Blueprint("intake", __name__)
@@ -62,41 +61,13 @@ def _place_label(unit: OrgUnit, by_id: dict) -> str:
 
 def _lookup(form: ReceptionForm) -> dict:
     """Earlier visits and cases of whoever this may be; an unknown area code is only a warning."""
-    warning = None
-    if form.id_number.data:
-        try:
-            warning = validate_resident_id(form.id_number.data).warning
-        except InvalidIdNumber:
-            pass
     place = db.session.get(OrgUnit, form.place_id.data) if form.place_id.data else None
     candidates = find_prior_cases(
         id_number=form.id_number.data or None, phone=form.phone.data or None, name=form.name.data or None,
         town_id=(place.town_id if place else None) or current_user.org_unit.town_id,
         category_id=form.category_id.data, text=f"{form.title.data or ''} {form.facts.data or ''}")
     visible = [c for c in candidates if in_scope(current_user, c.case)]
-    return {"candidates": visible, "id_warning": warning, "looked_up": True}
-
-
-def _visit_input(form: ReceptionForm) -> VisitInput:
-    place = db.session.get(OrgUnit, form.place_id.data)
-    if place is None or not in_scope(current_user, place):
-        raise DomainError(_("Choose a place inside your area."), field="place_id")
-    decision = form.repeat_decision.data or "new"
-    case_part, _sep, person_part = decision.partition(":")
-    reps = [PersonInput(name=row.form.name.data.strip(), id_number=row.form.id_number.data or None,
-                        phone=row.form.phone.data or None)
-            for row in form.representatives.entries if row.form.filled]
-    petition_type = PetitionType(form.petition_type.data)
-    return VisitInput(
-        person=PersonInput(name=form.name.data, id_number=form.id_number.data or None,
-                           phone=form.phone.data or None, language=form.language.data),
-        channel=Channel(form.channel.data), place=place, category=db.session.get(Category, form.category_id.data),
-        petition_type=petition_type,
-        demand_branch=DemandBranch(form.demand_branch.data) if petition_type == PetitionType.demand else None,
-        title=form.title.data, facts=form.facts.data or "", demand=form.demand.data or "",
-        other_party=form.other_party.data or "", head_count=form.head_count.data or 1, representatives=reps,
-        link_case_id=int(case_part) if case_part.isdigit() else None,
-        person_id=int(person_part) if person_part.isdigit() else None, submission_key=form.submission_key.data)
+    return {"candidates": visible, "id_warning": form.id_number_warning(), "looked_up": True}
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -124,7 +95,7 @@ def reception():
                 raise DomainError(_("This may be a matter that came before: choose “same matter” or “new matter”."),
                                   field="repeat_decision")
             begin_write()  # validation and look-up done: take the write lock only for the writes
-            visit = register_visit(actor=current_user, site=user_site(current_user), data=_visit_input(form))
+            visit = register_visit(actor=current_user, site=user_site(current_user), data=form.visit_input(user=current_user, channel=Channel(form.channel.data)))
             folder = os.path.join(current_app.instance_path, "attachments")
             for name, data in files:
                 store_attachment(case=visit.case, filename=name, data=data, folder=folder, actor=current_user)

@@ -8,9 +8,7 @@ from desk.access import in_scope, require_roles
 from desk.errors import DomainError
 from desk.extensions import db
 from desk.i18n import localize_text
-from desk.idnumber import InvalidIdNumber, validate_resident_id
-from desk.models import Category, Channel, DemandBranch, Level, OrgUnit, PetitionType, Role
-from intake.reception import PersonInput, VisitInput
+from desk.models import Category, Channel, Level, OrgUnit, Role
 from outreach import field
 from outreach.forms import FieldIntakeForm, ServiceRecordForm
 from outreach.views import bp, field_error, my_assignment
@@ -30,39 +28,12 @@ def _intake_choices(form: FieldIntakeForm, assignment) -> None:
 
 def _lookup(form: FieldIntakeForm, assignment) -> dict:
     """The desk's own look-up of earlier matters (ID number, else phone, else name in the town)."""
-    warning = None
-    if form.id_number.data:
-        try:
-            warning = validate_resident_id(form.id_number.data).warning
-        except InvalidIdNumber:
-            pass
     candidates = field.prior_cases_for(
         assignment=assignment, id_number=form.id_number.data or None, phone=form.phone.data or None,
         name=form.name.data or None, category_id=form.category_id.data,
         text=f"{form.title.data or ''} {form.facts.data or ''}")
     visible = [c for c in candidates if in_scope(current_user, c.case)]
-    return {"candidates": visible, "id_warning": warning, "looked_up": True}
-
-
-def _visit_input(form: FieldIntakeForm, assignment) -> VisitInput:
-    place = db.session.get(OrgUnit, form.place_id.data)
-    if place is None or not in_scope(current_user, place):
-        raise DomainError(_("Choose a place inside your area."), field="place_id")
-    case_part, _sep, person_part = (form.repeat_decision.data or "new").partition(":")
-    reps = [PersonInput(name=row.form.name.data.strip(), id_number=row.form.id_number.data or None,
-                        phone=row.form.phone.data or None)
-            for row in form.representatives.entries if row.form.filled]
-    petition_type = PetitionType(form.petition_type.data)
-    return VisitInput(
-        person=PersonInput(name=form.name.data, id_number=form.id_number.data or None, phone=form.phone.data or None,
-                           language=form.language.data),
-        channel=Channel.outreach, place=place, category=db.session.get(Category, form.category_id.data),
-        petition_type=petition_type,
-        demand_branch=DemandBranch(form.demand_branch.data) if petition_type == PetitionType.demand else None,
-        title=form.title.data, facts=form.facts.data or "", demand=form.demand.data or "",
-        other_party=form.other_party.data or "", head_count=form.head_count.data or 1, representatives=reps,
-        link_case_id=int(case_part) if case_part.isdigit() else None,
-        person_id=int(person_part) if person_part.isdigit() else None, submission_key=form.submission_key.data)
+    return {"candidates": visible, "id_warning": form.id_number_warning(), "looked_up": True}
 
 
 @bp.route("/a/<int:assignment_id>/intake", methods=["GET", "POST"])
@@ -84,7 +55,8 @@ def field_intake(assignment_id):
             if undecided:
                 raise DomainError(_("This may be a matter that came before: choose “same matter” or “new matter”."),
                                   field="repeat_decision")
-            visit = field.register_in_field(assignment, actor=current_user, data=_visit_input(form, assignment))
+            visit = field.register_in_field(assignment, actor=current_user, data=form.visit_input(user=current_user,
+                                                                              channel=Channel.outreach))
         except DomainError as err:
             db.session.rollback()
             field_error(form, err)
