@@ -31,6 +31,15 @@ def check_upload(filename: str, data: bytes) -> str:
 
 def store_attachment(*, case, filename: str, data: bytes, folder: str, actor) -> Attachment:
     mime = check_upload(filename, data)
+    digest, path = store_blob(data, folder)
+    attachment = Attachment(case_id=case.id, filename=os.path.basename(filename)[:200] or "file", mime=mime,
+                            size=len(data), sha256=digest, path=path, uploaded_by_id=getattr(actor, "id", None))
+    db.session.add(attachment)
+    return attachment
+
+
+def store_blob(data: bytes, folder: str) -> tuple[str, str]:
+    """Keep a checked upload once by its SHA-256 under ``folder``; returns (digest, path)."""
     digest = hashlib.sha256(data).hexdigest()
     directory = os.path.join(folder, digest[:2])
     os.makedirs(directory, exist_ok=True)
@@ -38,7 +47,4 @@ def store_attachment(*, case, filename: str, data: bytes, folder: str, actor) ->
     if not os.path.exists(path):
         with open(path, "wb") as handle:
             handle.write(data)
-    attachment = Attachment(case_id=case.id, filename=os.path.basename(filename)[:200] or "file", mime=mime,
-                            size=len(data), sha256=digest, path=path, uploaded_by_id=getattr(actor, "id", None))
-    db.session.add(attachment)
-    return attachment
+    return digest, path

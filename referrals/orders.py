@@ -5,7 +5,6 @@ Clocks: signing within ORDER_SIGN_HOURS of issue; feedback by the end of the cho
 (0 = same day … 10 working days, desk.deadlines.dispatch_due_date). Both are stored on the row when
 the order is issued, so overdue is plain indexed SQL (``overdue_clause``).
 """
-import hashlib
 import os
 from datetime import datetime, time, timedelta, timezone
 
@@ -22,7 +21,7 @@ from desk.models import Case, CaseStatus, Department, OrgUnit, Role, next_number
 from desk.notify import notify
 from desk.statemachine import StateMachine
 from desk.timeutil import LOCAL, to_local, utcnow
-from intake.attachments import check_upload
+from intake.attachments import check_upload, store_blob
 from referrals.order_models import (DispatchOrder, OrderEvidence, OrderPriority, OrderReport, OrderStatus,
                                     dispatch_order_department)
 
@@ -207,13 +206,7 @@ def report_order(order: DispatchOrder, *, actor, text: str, staff_visits: int, p
 
 def _store_photo(filename: str, data: bytes, mime: str, folder: str | None) -> OrderEvidence:
     folder = folder or os.path.join(current_app.instance_path, "order_evidence")
-    digest = hashlib.sha256(data).hexdigest()
-    directory = os.path.join(folder, digest[:2])
-    os.makedirs(directory, exist_ok=True)
-    path = os.path.join(directory, digest)
-    if not os.path.exists(path):
-        with open(path, "wb") as handle:
-            handle.write(data)
+    digest, path = store_blob(data, folder)
     return OrderEvidence(filename=os.path.basename(filename)[:200] or "photo", mime=mime, size=len(data),
                          sha256=digest, path=path)
 
