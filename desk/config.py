@@ -32,6 +32,8 @@ class Config:
     # Statutory clock overrides, e.g. {"conclude": {"limit": 90}} (DOMAIN.md: every value is a setting).
     CLOCK_RULES: dict = {}
     DUE_SOON_DAYS = int(os.environ.get("DUE_SOON_DAYS", "3"))
+    # Referrals (issue 4): an unanswered offer passes to the next candidate after this many minutes.
+    OFFER_EXPIRY_MINUTES = int(os.environ.get("OFFER_EXPIRY_MINUTES", "120"))
     # Satisfaction callbacks (issue 7): days after conclusion to rate; citizen look-ups per hour and address.
     CALLBACK_WINDOW_DAYS = int(os.environ.get("CALLBACK_WINDOW_DAYS", "15"))
     TRACK_LOOKUPS_PER_HOUR = int(os.environ.get("TRACK_LOOKUPS_PER_HOUR", "30"))

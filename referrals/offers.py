@@ -31,7 +31,7 @@ OPEN = (R.accepted, R.in_progress)
 
 
 def _expiry(now: datetime) -> datetime:
-    return now + timedelta(minutes=current_app.config.get("OFFER_EXPIRY_MINUTES", 120))
+    return now + timedelta(minutes=current_app.config["OFFER_EXPIRY_MINUTES"])
 
 
 def _new_referral(case: Case, actor, *, room: Room | None = None, talent: Talent | None = None,
