@@ -110,6 +110,9 @@ def _template_context(app) -> None:
     from desk.auth.forms import LanguageForm
     from desk.nav import navigation
     from desk.panels import case_panels
+    from desk.widgets import cached_fragment
+
+    app.jinja_env.globals["cached_fragment"] = cached_fragment
 
     @app.context_processor
     def inject():

@@ -1,4 +1,5 @@
-"""Form widgets shared by the areas."""
+"""Form widgets shared by the areas, and a cache for page parts that are the same for many users."""
+import threading
 from collections import OrderedDict
 
 from markupsafe import Markup
@@ -33,3 +34,37 @@ class CachedSelect(Select):
         if len(self.rendered) > self.size:
             self.rendered.popitem(last=False)
         return html
+
+
+class FragmentCache:
+    """Page parts rendered once for everyone who shares their key.
+
+    In a template, ``{% call cached_fragment(key) %}...{% endcall %}`` renders the block on a miss and
+    keeps the markup; a ``None`` (or undefined) key always renders it (a bound form, a form with errors). The key must
+    name everything the part depends on (scope, language, the version of its choice lists), and nothing
+    that belongs to one user or one request (CSRF token, one-time keys, typed values, errors) may be
+    rendered inside the block.
+    """
+
+    def __init__(self, size: int = 64):
+        self.size = size
+        self.rendered: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def __call__(self, key, caller) -> Markup:
+        if not key:  # None, or undefined in a template that renders the part for someone else
+            return caller()
+        with self.lock:
+            html = self.rendered.get(key)
+            if html is not None:
+                self.rendered.move_to_end(key)
+                return html
+        html = caller()
+        with self.lock:
+            self.rendered[key] = html
+            if len(self.rendered) > self.size:
+                self.rendered.popitem(last=False)
+        return html
+
+
+cached_fragment = FragmentCache()

@@ -1,4 +1,5 @@
 """Reception: the walk-in form, the look-up of earlier visits, the confirmation, revealing an ID number."""
+import itertools
 import os
 import time
 
@@ -32,10 +33,12 @@ def user_site(user) -> Site | None:
 
 
 CHOICES_SECONDS = 300
+_choice_versions = itertools.count(1)  # never reused in a process: names one loading of the choice lists
 
 
-def _choices(form: ReceptionForm) -> None:
-    """Categories and places change rarely: cached per scope and language for a few minutes."""
+def _choices(form: ReceptionForm) -> int:
+    """Categories and places change rarely: cached per scope and language for a few minutes.
+    Returns the version of the lists now on the form (a new one each time they are loaded)."""
     cache = current_app.extensions.setdefault("intake.choices", {})
     key = (current_user.org_unit_id, current_locale())
     cached = cache.get(key)
@@ -49,8 +52,10 @@ def _choices(form: ReceptionForm) -> None:
             .order_by(OrgUnit.code).limit(5000)))
         by_id = {u.id: u for u in places}
         place_choices = [(u.id, ("　" if u.level == Level.grid else "") + _place_label(u, by_id)) for u in places]
-        cached = cache[key] = (time.monotonic() + CHOICES_SECONDS, category_choices, place_choices)
+        cached = cache[key] = (time.monotonic() + CHOICES_SECONDS, category_choices, place_choices,
+                               next(_choice_versions))
     form.category_id.choices, form.place_id.choices = cached[1], cached[2]
+    return cached[3]
 
 
 def _place_label(unit: OrgUnit, by_id: dict) -> str:
@@ -75,8 +80,12 @@ def _lookup(form: ReceptionForm) -> dict:
 @read_first
 def reception():
     form = ReceptionForm()
-    _choices(form)
-    context = {"candidates": [], "id_warning": None, "looked_up": False}
+    version = _choices(form)
+    # An unbound form shows only defaults and the cached lists: the same markup for everyone in this scope
+    # and language, rendered once (its CSRF token and submission key stay outside the cached part).
+    context = {"candidates": [], "id_warning": None, "looked_up": False,
+               "fresh_form_key": ("intake.reception", current_user.org_unit_id, current_locale(), version)
+               if request.method == "GET" else None}
     if request.method == "POST" and request.form.get("action") == "lookup":
         form.validate()  # shows field errors, keeps everything typed
         context.update(_lookup(form))
