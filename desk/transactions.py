@@ -5,6 +5,8 @@ A deferred SQLite transaction that reads and then writes fails at once (SQLITE_B
 another worker wrote in between, so a read-first view must end its read transaction and begin a new,
 immediate one before it writes: ``begin_write()``. On PostgreSQL both are plain transactions.
 """
+import sqlalchemy as sa
+
 from desk.extensions import db, write_intent
 
 
@@ -14,7 +16,38 @@ def read_first(view):
     return view
 
 
-def begin_write() -> None:
-    db.session.commit()  # ends the read transaction (nothing is pending); loaded objects are expired
+def begin_write(*, keep=()) -> None:
+    """End the read transaction (nothing is pending) and write from here on, under the write lock.
+
+    What was read so far is expired, since another worker may change it before the lock is taken, except
+    the objects in ``keep`` and what they have loaded (the acting user with its roles and org unit;
+    configuration rows such as the place, category or site that the write phase only reads): reading
+    those again would only cost queries.
+    """
+    session = db.session()
+    kept = _with_loaded_relations(keep)
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit
+    for obj in list(session.identity_map.values()):
+        if id(obj) not in kept:
+            session.expire(obj)
     write_intent.set(True)
 
+
+def _with_loaded_relations(objects) -> set[int]:
+    """ids of the objects and of the objects their already loaded relationships hold."""
+    kept: set[int] = set()
+    for obj in objects:
+        if obj is None:
+            continue
+        kept.add(id(obj))
+        state = sa.inspect(obj)
+        for rel in state.mapper.relationships:
+            value = state.dict.get(rel.key)
+            for related in value if isinstance(value, list) else [value]:
+                if related is not None:
+                    kept.add(id(related))
+    return kept

@@ -93,27 +93,32 @@ def reception():
         done = db.session.scalar(sa.select(Visit.id).where(Visit.submission_key == form.submission_key.data))
         if done is not None:  # the same form sent twice: show what the first submission made
             return redirect(url_for("intake.registered", visit_id=done))
-        context.update(_lookup(form))
-        undecided = any(c.likely_same for c in context["candidates"]) and not form.repeat_decision.data
+        actor = current_user._get_current_object()
         uploads = [f for f in form.attachments.data or [] if getattr(f, "filename", "")]
         try:
+            data = form.visit_input(user=actor, channel=Channel(form.channel.data))  # the place must be in scope
+            context.update(_lookup(form))
             files = [(f.filename, f.read()) for f in uploads]
-            for name, data in files:
-                check_upload(name, data)
-            if undecided:
+            for name, content in files:
+                check_upload(name, content)
+            if any(c.likely_same for c in context["candidates"]) and not form.repeat_decision.data:
                 raise DomainError(_("This may be a matter that came before: choose “same matter” or “new matter”."),
                                   field="repeat_decision")
-            begin_write()  # validation and look-up done: take the write lock only for the writes
-            visit = register_visit(actor=current_user, site=user_site(current_user), data=form.visit_input(user=current_user, channel=Channel(form.channel.data)))
+            site = user_site(actor)
+            # Validation and look-up done: take the write lock only for the writes. The user, site, place
+            # and category are not read again; the people and cases looked up are.
+            begin_write(keep=(actor, site, data.place, data.category))
+            visit = register_visit(actor=actor, site=site, data=data)
             folder = os.path.join(current_app.instance_path, "attachments")
-            for name, data in files:
-                store_attachment(case=visit.case, filename=name, data=data, folder=folder, actor=current_user)
+            for name, content in files:
+                store_attachment(case=visit.case, filename=name, data=content, folder=folder, actor=actor)
+            visit_id = visit.id  # before the commit expires it: reading it after would take the lock again
         except DomainError as err:
             db.session.rollback()
             _field_error(form, err)
         else:
             db.session.commit()
-            return redirect(url_for("intake.registered", visit_id=visit.id))
+            return redirect(url_for("intake.registered", visit_id=visit_id))
     return render_template("intake/reception.html", form=form, **context)
 
 
