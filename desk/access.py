@@ -1,7 +1,7 @@
 """Who may do what, and where: role checks for views and scope filters for queries (one place)."""
 from functools import wraps
 
-from flask import abort
+from flask import abort, current_app
 from flask_login import current_user, login_required
 
 from desk.extensions import db
@@ -20,6 +20,13 @@ def require_roles(*roles: Role):
         wrapped.allowed_roles = frozenset(roles)
         return wrapped
     return decorator
+
+
+def may_open(endpoint: str, user) -> bool:
+    """Whether ``user`` holds a role the endpoint's view admits: pages link only where the user may go."""
+    view = current_app.view_functions.get(endpoint)
+    roles = getattr(view, "allowed_roles", None)
+    return view is not None and (roles is None or user.has_role(*roles))
 
 
 def public(view):

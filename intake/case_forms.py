@@ -5,6 +5,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from desk.models import CaseStatus, Channel, Outcome
+from desk.params import plausible_date
 
 
 class ReasonForm(FlaskForm):
@@ -41,5 +42,5 @@ class CaseFilterForm(FlaskForm):
     due_days = IntegerField(_l("Due within (days)"), validators=[Optional(), NumberRange(min=0, max=365)])
     repeat = SelectField(_l("Repeat visits"), choices=[("", "—"), ("1", _l("Has a repeat visit"))],
                          validators=[Optional()])
-    start = DateField(_l("Received from"), validators=[Optional()])
-    end = DateField(_l("Received until"), validators=[Optional()])
+    start = DateField(_l("Received from"), validators=[Optional(), plausible_date])
+    end = DateField(_l("Received until"), validators=[Optional(), plausible_date])

@@ -129,12 +129,16 @@ def _filters() -> tuple[CaseFilterForm, CaseFilters]:
     form.category_id.choices = [("", "—")] + [(c.id, c.name) for c in categories]
     form.validate()
     filters = CaseFilters(
-        q=form.q.data or "", status=form.status.data or "",
-        category_id=form.category_id.data if not form.category_id.errors else None,
-        channel=form.channel.data or "", clock=form.overdue.data or "",
-        due_days=form.due_days.data if not form.due_days.errors else None, repeat=form.repeat.data == "1",
-        start=form.start.data if not form.start.errors else None, end=form.end.data if not form.end.errors else None)
+        q=form.q.data or "", status=_valid(form.status) or "",
+        category_id=_valid(form.category_id), channel=_valid(form.channel) or "", clock=_valid(form.overdue) or "",
+        due_days=_valid(form.due_days), repeat=_valid(form.repeat) == "1",
+        start=_valid(form.start), end=_valid(form.end))
     return form, filters
+
+
+def _valid(field):
+    """A filter field's value, or None when it failed validation (shown as the field's error)."""
+    return None if field.errors else field.data
 
 
 @bp.route("/cases")

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from desk.params import plausible_date
 from intake.forms import ReceptionForm
 from outreach.models import MediationStatus, ServiceKind
 from referrals.models import LANGUAGES
@@ -63,8 +64,8 @@ class MeasuresForm(FlaskForm):
         csrf = False
 
     unit_id = SelectField(_l("Area"), coerce=int, validators=[Optional()])
-    start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("Until (inclusive)"), validators=[Optional()])
+    start = DateField(_l("From"), validators=[Optional(), plausible_date])
+    end = DateField(_l("Until (inclusive)"), validators=[Optional(), plausible_date])
     by = SelectField(_l("By"), choices=[("kind", _l("Service kind")), ("site", _l("Site")),
                                         ("talent", _l("Member"))], default="kind")
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 from markupsafe import Markup
 import sqlalchemy as sa
 
-from desk.access import get_in_scope, require_roles
+from desk.access import get_in_scope, may_open, require_roles
 from desk.audit import timeline
 from desk.errors import DomainError
 from desk.extensions import db
@@ -101,6 +101,7 @@ def _forms(mediation: Mediation, **override) -> dict:
 def _page(mediation: Mediation, **override):
     return render_template("outreach/mediation.html", m=mediation, case=mediation.case,
                            can_act=_may_act(mediation), due=service.usual_completion(mediation),
+                           case_link=may_open("intake.case_detail", current_user),
                            history=timeline("mediation", mediation.id), ACTION_TITLES=ACTION_TITLES,
                            **_forms(mediation, **override))
 

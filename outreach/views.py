@@ -11,6 +11,7 @@ from desk.access import get_in_scope, in_scope, require_roles, scope_clause
 from desk.errors import DomainError
 from desk.extensions import db
 from desk.models import Level, OrgUnit, Role, Site
+from desk.params import id_arg
 from desk.timeutil import local_today
 from outreach import assignments, field
 from outreach.forms import DeclineForm, MeasuresForm, OfferForm, ReasonForm, RequestForm, RescheduleForm
@@ -60,7 +61,7 @@ def requests():
     query = sa.select(OutreachRequest).where(scope_clause(OutreachRequest, current_user))
     if status:
         query = query.where(OutreachRequest.status == status)
-    before = request.args.get("before", type=int)
+    before = id_arg("before")
     if before:
         query = query.where(OutreachRequest.id < before)
     rows = list(db.session.scalars(query.order_by(OutreachRequest.id.desc()).limit(PAGE + 1)))

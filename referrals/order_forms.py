@@ -6,6 +6,7 @@ from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, T
 from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from desk.params import plausible_date
 from referrals.order_models import OrderPriority
 
 STARS = [("", "—")] + [(n, str(n)) for n in range(5, 0, -1)]
@@ -51,7 +52,7 @@ class MeasuresForm(FlaskForm):
     class Meta:
         csrf = False
 
-    start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("To (inclusive)"), validators=[Optional()])
+    start = DateField(_l("From"), validators=[Optional(), plausible_date])
+    end = DateField(_l("To (inclusive)"), validators=[Optional(), plausible_date])
     town_id = SelectField(_l("Town / street"), coerce=lambda v: int(v) if str(v).isdigit() else None,
                           validators=[Optional()])

@@ -13,6 +13,7 @@ from desk.audit import timeline
 from desk.errors import DomainError
 from desk.extensions import db
 from desk.models import Case, Level, Role
+from desk.params import id_arg
 from desk.panels import case_panel
 from desk.timeutil import local_today, utcnow
 from referrals import orders
@@ -81,9 +82,7 @@ def orders_home():
     status = request.args.get("status", "")
     if status and status not in {s.value for s in S} | {"overdue"}:
         abort(400)
-    before = request.args.get("before", "")
-    if before and not before.isdigit():
-        abort(400)
+    before = id_arg("before")
     now = utcnow()
     stmt = sa.select(DispatchOrder).where(orders.visible_clause(current_user))
     if status == "overdue":
@@ -91,7 +90,7 @@ def orders_home():
     elif status:
         stmt = stmt.where(DispatchOrder.status == S(status))
     if before:
-        stmt = stmt.where(DispatchOrder.id < int(before))
+        stmt = stmt.where(DispatchOrder.id < before)
     rows = list(db.session.scalars(stmt.order_by(DispatchOrder.id.desc()).limit(PAGE + 1)))
     next_url = url_for("referrals.orders_home", status=status or None, before=rows[PAGE - 1].id) \
         if len(rows) > PAGE else None

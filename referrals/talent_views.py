@@ -12,6 +12,7 @@ from desk.audit import timeline
 from desk.cli import desk_cli
 from desk.extensions import db
 from desk.models import Category, Role, Room
+from desk.params import id_arg
 from referrals import talent as pool
 from referrals.forms import ImportForm, TalentForm
 from referrals.models import Talent, TalentRole, talent_skill
@@ -24,15 +25,15 @@ PAGE = 50
 @require_roles(Role.admin)
 def talent_list():
     q, role, skill = request.args.get("q", "").strip(), request.args.get("role", ""), request.args.get("skill", "")
-    language, after = request.args.get("language", ""), request.args.get("after", type=int)
+    language, after = request.args.get("language", ""), id_arg("after")
     stmt = sa.select(Talent).where(scope_clause(Talent, current_user))
     if q:
         stmt = stmt.where(Talent.name.contains(q))
     if role in {r.value for r in TalentRole}:
         stmt = stmt.where(Talent.role == TalentRole(role))
-    if skill.isdigit():
+    if skill:
         stmt = stmt.where(Talent.id.in_(sa.select(talent_skill.c.talent_id).where(
-            talent_skill.c.category_id == int(skill))))
+            talent_skill.c.category_id == id_arg("skill"))))
     if language:
         stmt = stmt.where(Talent.languages.contains(language))
     if after:

@@ -9,6 +9,7 @@ from desk.audit import timeline
 from desk.errors import DomainError
 from desk.extensions import db
 from desk.models import Department, Level, OrgUnit, Role, Site, User
+from desk.params import id_arg
 
 bp = Blueprint("admin", __name__)
 PAGE = 50
@@ -47,7 +48,7 @@ def _resolve(form):
 @require_roles(Role.admin)
 def users():
     query = request.args.get("q", "").strip()
-    after = request.args.get("after", type=int)
+    after = id_arg("after")
     stmt = db.select(User).join(OrgUnit, User.org_unit_id == OrgUnit.id).where(scope_clause(OrgUnit, current_user))
     if query:
         stmt = stmt.where(db.or_(User.username.contains(query), User.display_name.contains(query)))
@@ -111,7 +112,7 @@ def edit_user(user_id):
 @bp.route("/org")
 @require_roles(Role.admin)
 def org_tree():
-    parent_id = request.args.get("unit", type=int) or current_user.org_unit_id
+    parent_id = id_arg("unit") or current_user.org_unit_id
     parent = db.session.get(OrgUnit, parent_id)
     if parent is None or not in_scope(current_user, parent):
         abort(404)
