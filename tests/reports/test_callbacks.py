@@ -225,3 +225,39 @@ def test_satisfied_rating_cannot_reopen(world):
     callbacks.record_callback(callback_of(case), actor=None, rating="satisfied", channel="visit", now=NOW)
     with pytest.raises(Exception):
         callbacks.reopen_after_dissatisfaction(callback_of(case), actor=None, reason="x", on=TODAY)
+
+
+def test_a_rating_written_meanwhile_by_someone_else_wins_and_ours_is_refused(world):
+    """The conditional UPDATE decides: our loaded row still says "pending", the database says "rated"."""
+    from desk.errors import Conflict
+    case = concluded(world, date(2026, 11, 15))
+    callbacks.open_callbacks_for_concluded(NOW)
+    db.session.commit()
+    ours = callback_of(case)
+    db.session.expunge(ours)            # keep our loaded (stale) copy; end our read transaction
+    db.session.commit()
+    with db.engine.begin() as other:    # the citizen, on another connection, rates first
+        other.execute(Callback.__table__.update().where(Callback.id == ours.id)
+                      .values(status="rated", rating="satisfied", channel="tracking_code"))
+    with pytest.raises(Conflict):
+        callbacks.record_callback(ours, actor=None, rating="dissatisfied", channel="phone", comment="x", now=NOW)
+    db.session.rollback()
+    assert callback_of(case).rating == Rating.satisfied
+
+
+def test_revealing_the_phone_to_call_is_audited(world, login_as):
+    from tests.factories import make_person
+    person = make_person(world, "黄小梅", phone="13812345678")
+    case = make_case(world, person=person, received_on=date(2026, 10, 20))
+    cases.accept_case(case, actor=None, on=date(2026, 10, 21))
+    cases.conclude_case(case, actor=None, outcome=Outcome.support, opinion="支持。", on=date(2026, 11, 15))
+    callbacks.open_callbacks_for_concluded(NOW)
+    db.session.commit()
+    client = login_as(Role.callback_staff)
+    page = client.get(f"/reports/callbacks/{callback_of(case).id}").get_data(as_text=True)
+    assert "13812345678" not in page and "5678" in page                  # masked on the record page
+    shown = client.post(f"/reports/callbacks/{callback_of(case).id}/phone").get_data(as_text=True)
+    assert "13812345678" in shown
+    audit = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.entity == "person",
+                                                           AuditEntry.entity_id == person.id)).all()
+    assert [(a.action, a.actor_id) for a in audit] == [("reveal_phone", client.user.id)]
