@@ -72,9 +72,11 @@ def create_app(config=None) -> Flask:
 
 @login_manager.user_loader
 def _load_user(user_id: str):
+    from sqlalchemy.orm import joinedload
+
     from desk.models import User
-    try:
-        return db.session.get(User, int(user_id))
+    try:  # one query for the user, the org unit and the roles, which every page needs
+        return db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
     except (TypeError, ValueError):
         return None
 
