@@ -32,6 +32,31 @@ def current_locale() -> str:
     return "zh_Hant" if loc.script == "Hant" else "zh_Hans"
 
 
+@lru_cache(maxsize=16)
+def _wtforms_catalog(locale):
+    from babel.support import Translations
+    from wtforms.i18n import messages_path
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class WTFormsCatalog:
+    """WTForms' own messages ("Not a valid choice.", field labels it makes up) in the current language.
+
+    Flask-WTF reads a catalog from ``request.wtforms_translations`` and, when there is none, loads it from
+    disk for that request. A locale's catalog never changes while the process runs, so it is loaded once
+    per locale; which locale is looked up on each call, so this one object serves every request.
+    """
+
+    def ugettext(self, string):
+        return _wtforms_catalog(get_locale()).ugettext(string)
+
+    def ungettext(self, singular, plural, n):
+        return _wtforms_catalog(get_locale()).ungettext(singular, plural, n)
+
+
+WTFORMS_CATALOG = WTFormsCatalog()
+
+
 @lru_cache(maxsize=1)
 def _to_traditional():
     try:
@@ -72,3 +97,7 @@ def init_app(app) -> None:
         localize=localize_text,
     )
     app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, current_locale=current_locale)
+
+    @app.before_request
+    def _wtforms_catalog_once_per_locale():
+        request.wtforms_translations = WTFORMS_CATALOG
