@@ -1,6 +1,45 @@
-"""The one audit service every state change calls, in the caller's transaction."""
+"""The one audit service every state change calls, in the caller's transaction, and the words a history
+shows for what was recorded (the rows keep codes; the page shows them in the reader's language)."""
+from flask_babel import lazy_gettext as _l
+
 from desk.extensions import db
 from desk.models import AuditEntry
+
+# What a history line says for each recorded action; an action named after a state shows that state's title.
+ACTION_TITLES = {
+    "create": _l("Created"), "update": _l("Edited"), "import": _l("Imported"), "locked": _l("Locked"),
+    "register": _l("Registered"), "accept": _l("Accepted"), "not_accept": _l("Not accepted"),
+    "start": _l("Started"), "extend": _l("Extended"), "conclude": _l("Concluded"), "close": _l("Closed"),
+    "reopen_review": _l("Reopened for review"), "issue": _l("Issued"), "sign": _l("Signed for"),
+    "report": _l("Reported back"), "verify": _l("Verified"), "return": _l("Returned"), "rate": _l("Rated"),
+    "not_rated_in_time": _l("Not rated in time"), "offer": _l("Offered"), "decline": _l("Declined"),
+    "taken_by_other": _l("Taken by another member"), "expire": _l("Expired"), "check_in": _l("Checked in"),
+    "check_out": _l("Checked out"), "done": _l("Done"), "finish": _l("Finished"), "served": _l("Served"),
+    "record_service": _l("Service recorded"), "assign": _l("Assigned"), "cancel": _l("Cancelled"),
+    "withdraw": _l("Withdrawn"), "reschedule": _l("Rescheduled"), "call": _l("Called"), "no_show": _l("No show"),
+    "reveal_id": _l("ID number shown"), "reveal_phone": _l("Phone number shown"),
+}
+_STATES: dict[str, type] = {}   # entity -> its state enum; each StateMachine registers its own
+
+
+def register_states(entity: str, states: type) -> None:
+    _STATES[entity] = states
+
+
+def state_title(entity: str, value: str | None):
+    """A recorded state code as the reader's word for it (the code itself if the entity has no titles)."""
+    states = _STATES.get(entity)
+    if value is None or states is None:
+        return value
+    try:
+        return getattr(states(value), "title", value)
+    except ValueError:
+        return value
+
+
+def action_title(entity: str, action: str):
+    title = ACTION_TITLES.get(action)
+    return title if title is not None else state_title(entity, action)
 
 
 def record_audit(*, actor, entity: str, entity_id: int, action: str, from_state=None, to_state=None,

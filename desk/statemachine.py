@@ -4,7 +4,7 @@ from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 
-from desk.audit import record_audit
+from desk.audit import record_audit, register_states
 from desk.errors import IllegalTransition
 
 
@@ -16,6 +16,10 @@ class StateMachine:
     transitions: dict
     state_attr: str = "status"
     on_enter: dict[object, Callable] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.transitions:   # the history pages show this entity's recorded states by their titles
+            register_states(self.entity, type(next(iter(self.transitions))))
 
     def allowed(self, obj) -> set:
         return set(self.transitions.get(getattr(obj, self.state_attr), ()))

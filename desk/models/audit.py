@@ -27,6 +27,22 @@ class AuditEntry(db.Model):
 
     __table_args__ = (sa.Index("ix_audit_entity", "entity", "entity_id", "at"),)
 
+    # What a history page shows: the recorded codes in the reader's language (desk.audit keeps the words).
+    @property
+    def action_title(self):
+        from desk.audit import action_title
+        return action_title(self.entity, self.action)
+
+    @property
+    def from_title(self):
+        from desk.audit import state_title
+        return state_title(self.entity, self.from_state)
+
+    @property
+    def to_title(self):
+        from desk.audit import state_title
+        return state_title(self.entity, self.to_state)
+
 
 class Notification(db.Model):
     """An in-app notice (reminders, offers); dedupe_key makes every job's notice fire once."""

@@ -263,7 +263,7 @@ def test_no_page_answers_500_for_any_demo_login(app, capsys):
         counts[username] = crawl.run(client, username, same_site("/", home.headers["Location"]))
     elapsed = time.perf_counter() - started
     with capsys.disabled():
-        print(f"\ncrawl: {crawl.pages} pages in {elapsed:.1f}s {counts}")
+        print(f"\ncrawl: {crawl.pages} pages in {elapsed:.1f}s {counts}\n  downloads: {sorted(crawl.downloads_seen)}")
         for line in crawl.dead_links:
             print("  4xx link:", line)
     assert not crawl.failures, "\n".join(crawl.failures)
@@ -351,3 +351,11 @@ def test_hostile_query_strings_never_answer_500(world, login_as, page, roles, ke
         if response.status_code >= 500:
             failures.append(f"GET {short(url)} -> {response.status_code}")
     assert not failures, f"as {'/'.join(r.value for r in roles)}:\n" + "\n".join(failures)
+
+
+def test_a_nul_character_is_refused_before_it_reaches_the_database(login_as, world):
+    client = login_as(Role.admin)
+    assert client.get("/admin/users?q=a%00b").status_code == 400
+    assert client.get("/admin/users?q=ab&q=c%00").status_code == 400
+    assert client.post("/login", data={"username": "admin\x00", "password": "x"}).status_code == 400
+    assert client.get("/admin/users?q=ab").status_code == 200
