@@ -107,3 +107,10 @@ def test_unknown_page_is_translated_404(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert "不存在" in response.get_data(as_text=True)
+
+
+def test_login_page_shows_citizens_the_way_to_follow_their_matter(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert 'href="/reports/track"' in page
+    assert "查询码" in page
+    assert client.get("/reports/track").status_code == 200
