@@ -18,6 +18,8 @@ ACTION_TITLES = {
     "record_service": _l("Service recorded"), "assign": _l("Assigned"), "cancel": _l("Cancelled"),
     "withdraw": _l("Withdrawn"), "reschedule": _l("Rescheduled"), "call": _l("Called"), "no_show": _l("No show"),
     "reveal_id": _l("ID number shown"), "reveal_phone": _l("Phone number shown"),
+    "session": _l("Session recorded"), "agreement": _l("Agreement recorded"), "add_party": _l("Party added"),
+    "no_agreement": _l("No agreement"),
 }
 _STATES: dict[str, type] = {}   # entity -> its state enum; each StateMachine registers its own
 

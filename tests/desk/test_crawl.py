@@ -22,7 +22,8 @@ from babel.messages.pofile import read_po
 
 from desk.demo.seed import DEMO_USERS, seed_demo
 from desk.extensions import db
-from desk.models import Role, User
+from desk.audit import action_title, state_title
+from desk.models import AuditEntry, Role, User
 from tests.factories import make_case, make_talent
 
 PAGES_PER_USER = 150
@@ -167,6 +168,7 @@ class Crawl:
         self.dead_links: list[str] = []
         self.downloads_seen: set[str] = set()     # download patterns, fetched once for all users
         self.pages = 0
+        self.forms = 0                            # GET forms met (each submitted once with its defaults)
 
     def fetch(self, client, username: str, url: str):
         try:
@@ -240,6 +242,7 @@ class Crawl:
             if action:
                 query = urlencode(form["fields"])
                 links.append(action.split("?")[0] + ("?" + query if query else ""))
+                self.forms += 1
         return links
 
 
@@ -263,11 +266,25 @@ def test_no_page_answers_500_for_any_demo_login(app, capsys):
         counts[username] = crawl.run(client, username, same_site("/", home.headers["Location"]))
     elapsed = time.perf_counter() - started
     with capsys.disabled():
-        print(f"\ncrawl: {crawl.pages} pages in {elapsed:.1f}s {counts}\n  downloads: {sorted(crawl.downloads_seen)}")
+        print(f"\ncrawl: {crawl.pages} pages, {crawl.forms} GET forms in {elapsed:.1f}s {counts}")
+        print(f"  downloads: {sorted(crawl.downloads_seen)}")
         for line in crawl.dead_links:
             print("  4xx link:", line)
     assert not crawl.failures, "\n".join(crawl.failures)
     assert all(n >= 3 for n in counts.values()), counts   # the crawl really walked each user's pages
+    assert crawl.forms > 10, crawl.forms                  # and submitted the filter forms it met
+
+
+def test_every_recorded_action_and_state_of_the_demo_has_a_title(app):
+    """History lines show words, not codes: short codes ("accept") slip past the crawler's catalog check."""
+    seed_demo(size="small", seed=7)
+    untitled = set()
+    for entity, action, *states in db.session.execute(db.select(
+            AuditEntry.entity, AuditEntry.action, AuditEntry.from_state, AuditEntry.to_state).distinct()):
+        if str(action_title(entity, action)) == action:
+            untitled.add(f"{entity}: action {action}")
+        untitled |= {f"{entity}: state {s}" for s in states if s and str(state_title(entity, s)) == s}
+    assert not untitled, sorted(untitled)
 
 
 # --- hostile query strings -----------------------------------------------------------------------
