@@ -187,6 +187,31 @@ def run_bare(port: int, total: int) -> dict:
     return results
 
 
+def worker_cpu_seconds(master: subprocess.Popen) -> float:
+    """User + system CPU of a gunicorn master's workers so far (Linux /proc), for --profile."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    with open(f"/proc/{master.pid}/task/{master.pid}/children") as handle:
+        workers = handle.read().split()
+    total = 0
+    for pid in workers:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def settled_cpu(master: subprocess.Popen) -> float:
+    """Worker CPU once the workers have finished booting (their CPU stops growing)."""
+    before = -1.0
+    for _ in range(120):
+        time.sleep(0.5)
+        now = worker_cpu_seconds(master)
+        if now == before:
+            break
+        before = now
+    return now
+
+
 def check_database(instance: str, acked: dict) -> int:
     """Acknowledged registrations missing or duplicated in the database."""
     import sqlalchemy as sa
@@ -202,6 +227,9 @@ def check_database(instance: str, acked: dict) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="200 registrations instead of 2,000")
+    parser.add_argument("--profile", action="store_true",
+                        help="also print the workers' CPU per registration (GET + POST, logins included) and "
+                             "per bare form, which a busy machine distorts less than the rates")
     args = parser.parse_args()
     total = 200 if args.quick else 2000
     work = tempfile.mkdtemp(prefix="desk-bench-reg-")
@@ -217,11 +245,18 @@ def main() -> None:
     try:
         port = free_port()
         procs.append(start_gunicorn("run:app", port, env, ROOT))
+        cpu = {"desk": settled_cpu(procs[-1])} if args.profile else {}
         desk = run_registrations(port, total)
+        if args.profile:
+            cpu["desk"] = worker_cpu_seconds(procs[-1]) - cpu["desk"]
         bare_port = free_port()
         procs.append(start_gunicorn("bare_app:app", bare_port, {"BARE_DB": os.path.join(work, "bare.sqlite")},
                                     bare_dir))
+        if args.profile:
+            cpu["bare"] = settled_cpu(procs[-1])
         bare = run_bare(bare_port, total)
+        if args.profile:
+            cpu["bare"] = worker_cpu_seconds(procs[-1]) - cpu["bare"]
     finally:
         for proc in procs:
             proc.send_signal(signal.SIGTERM)
@@ -234,6 +269,11 @@ def main() -> None:
           f"double posts {desk['doubles']}")
     print(f"bare form: {len(bare['latencies'])} in {bare['seconds']:.1f} s, POST p50 {median(bare['latencies']):.1f} ms,"
           f" p95 {percentile(bare['latencies'], 0.95):.1f} ms, errors {bare['errors']}")
+    if args.profile:
+        reg_cpu = cpu["desk"] / max(len(desk["latencies"]), 1) * 1000
+        bare_cpu = cpu["bare"] / max(len(bare["latencies"]), 1) * 1000
+        print(f"profile: worker CPU {reg_cpu:.1f} ms per registration (GET + POST, {CONCURRENCY} logins included), "
+              f"{bare_cpu:.2f} ms per bare form; CPU ratio {bare_cpu / reg_cpu:.3f}")
     bench_line("registration_per_s", reg_rate, "per_s", ">=", 0)
     bench_line("bare_form_per_s", bare_rate, "per_s", ">=", 0)
     bench_line("registration_ratio_to_bare", reg_rate / bare_rate, "x", ">=", 0.35)
