@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from desk.access import get_in_scope, in_scope, require_roles, scope_clause
 from desk.audit import record_audit
@@ -26,10 +27,11 @@ RECEPTION = (Role.receptionist,)
 
 
 def user_site(user) -> Site | None:
-    """The receptionist's own site, else the site of their org unit."""
+    """The receptionist's own site, else the site of their org unit, with its rooms (a ticket needs one)."""
+    rooms = selectinload(Site.rooms)
     if user.site_id:
-        return db.session.get(Site, user.site_id)
-    return db.session.scalar(sa.select(Site).where(Site.org_unit_id == user.org_unit_id))
+        return db.session.get(Site, user.site_id, options=[rooms])
+    return db.session.scalar(sa.select(Site).where(Site.org_unit_id == user.org_unit_id).options(rooms))
 
 
 CHOICES_SECONDS = 300
@@ -105,8 +107,8 @@ def reception():
                 raise DomainError(_("This may be a matter that came before: choose “same matter” or “new matter”."),
                                   field="repeat_decision")
             site = user_site(actor)
-            # Validation and look-up done: take the write lock only for the writes. The user, site, place
-            # and category are not read again; the people and cases looked up are.
+            # Validation and look-up done: take the write lock only for the writes. The user, the site and
+            # its rooms, the place and category are not read again; the people and cases looked up are.
             begin_write(keep=(actor, site, data.place, data.category))
             visit = register_visit(actor=actor, site=site, data=data)
             folder = os.path.join(current_app.instance_path, "attachments")
