@@ -161,8 +161,7 @@ def same_site(base: str, href: str) -> str | None:
 
 
 class Crawl:
-    def __init__(self, app, english: list[str]):
-        self.app = app
+    def __init__(self, english: list[tuple[str, re.Pattern]]):
         self.english = english
         self.failures: list[str] = []
         self.dead_links: list[str] = []
@@ -257,7 +256,7 @@ def login(app, username: str):
 
 def test_no_page_answers_500_for_any_demo_login(app, capsys):
     seed_demo(size="small", seed=7)
-    crawl = Crawl(app, english_ui_strings())
+    crawl = Crawl(english_ui_strings())
     started, counts = time.perf_counter(), {}
     for username, *_ in DEMO_USERS:
         client = login(app, username)
