@@ -289,14 +289,15 @@ def test_every_recorded_action_and_state_of_the_demo_has_a_title(app):
 # --- hostile query strings -----------------------------------------------------------------------
 
 BIG = "99999999999999999999"
+BIG12 = "999999999999"   # twelve digits: past PostgreSQL's INTEGER, within SQLite's
 HOSTILE = {
     "page": ["abc", "-1", BIG],
     "after": ["-1", "abc", "1e9", BIG, "²"],
-    "before": ["-1", "abc", "0", BIG, "%00", "2026-01-01T00:00:00,abc"],
+    "before": ["-1", "abc", "0", BIG, BIG12, "%00", "2026-01-01T00:00:00,abc"],
     "start": ["2026-13-45", "abc", "0000-00-00", "9999-12-31", "0001-01-01"],
     "end": ["2026-13-45", "1900-01-01", "9999-12-31", "99999-01-01"],
     "month": ["2026-13", "abc", "0-0", "9999-12"],
-    "unit": ["999999", "-1", "abc", BIG],
+    "unit": ["999999", "-1", "abc", BIG, BIG12],
     "unit_id": ["999999", "-1", "abc", BIG],
     "town_id": ["999999", "abc", BIG],
     "category_id": ["999999", "abc", BIG],
@@ -307,7 +308,7 @@ HOSTILE = {
     "measure": ["nonsense", ""], "part": ["nonsense"], "table": ["nonsense"], "fmt": ["exe", "pdf", "xlsx"],
     "by": ["nonsense"], "format": ["json", "xml"], "channel": ["nonsense"], "overdue": ["nonsense"],
     "repeat": ["7"], "level": ["nonsense"], "period": ["nonsense"], "year": ["-1", "abc", BIG],
-    "category": ["abc", BIG, "999999"], "bucket": ["-1", "99", BIG], "locale": ["xx", "\x00"],
+    "category": ["abc", BIG, BIG12, "999999"], "bucket": ["-1", "99", BIG], "locale": ["xx", "\x00"],
 }
 
 # (url, roles of a user who sees the page, the query keys the page reads); the user sits at the county
