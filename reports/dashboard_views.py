@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from desk.access import in_scope, require_roles
 from desk.extensions import db
+from desk.params import MAX_ID, id_arg
 from desk.models import LEVEL_ORDER, Case, CaseParty, Category, OrgUnit, Person, Role
 from desk.timeutil import local_today
 from reports import charts, exports, measures
@@ -40,6 +41,8 @@ def _selection(form: DashboardForm):
     """(unit, year, month) from the form, or abort: 404 for a unit outside the user's scope."""
     unit = current_user.org_unit
     if form.unit.data:
+        if not 0 < form.unit.data <= MAX_ID:
+            abort(404)
         unit = db.session.get(OrgUnit, form.unit.data)
         if unit is None or not in_scope(current_user, unit):
             abort(404)
@@ -123,7 +126,7 @@ def drill_down():
     """The cases behind one figure of the dashboard (names masked, each linking to its case page)."""
     form, valid = _parse()
     key, part = request.args.get("measure", ""), request.args.get("part", "numerator")
-    category_id, bucket, before = (_int_arg("category"), _int_arg("bucket"), _int_arg("before"))
+    category_id, before, bucket = id_arg("category"), id_arg("before"), _bucket_arg()
     if not valid:
         abort(400)
     unit, year, month = _selection(form)
@@ -157,12 +160,15 @@ def drill_down():
         next_url=url_for("reports.drill_down", **args, **keep, before=rows[-1].id) if more else None)
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
+def _bucket_arg() -> int | None:
+    """The index of a backlog age bucket: not a number is 400, a bucket that does not exist 404."""
+    value = request.args.get("bucket", "")
     if value == "":
         return None
-    if not value.isdigit() or len(value) > 12:
+    if not (value.isascii() and value.isdigit()):
         abort(400)
+    if int(value) >= len(measures.AGE_BUCKETS):
+        abort(404)
     return int(value)
 
 
