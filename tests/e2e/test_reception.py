@@ -2,6 +2,7 @@
 import subprocess
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import log_in, save_screenshot
 from tests.factories import valid_id_number
@@ -62,8 +63,9 @@ def test_returning_visitor_same_matter_is_flagged_and_linked(live_server, page):
     page.select_option("#category_id", label="劳动社保 › 拖欠工资")
     page.locator("#id_number").dispatch_event("change")
     candidate = page.get_by_test_id("candidate").first
-    candidate.wait_for()
-    assert first_reference in candidate.inner_text() and "可能是同一事项" in candidate.inner_text()
+    # The look-up runs again as each field changes; wait for the one that has seen the category too.
+    expect(candidate).to_contain_text("可能是同一事项", timeout=10000)
+    assert first_reference in candidate.inner_text()
     candidate.locator("input[type=radio]").check()
     with page.expect_navigation():
         page.click("button.primary[value=save]")
