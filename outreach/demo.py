@@ -26,7 +26,7 @@ PER_MONTH = 8
 
 
 def seed(ctx: SeedContext) -> None:
-    rng, county = ctx.rng, demo_county(ctx)
+    county = demo_county(ctx)
     villages = [u for u in ctx.level(Level.village) if u.county_id == county.id]
     towns = [u for u in ctx.level(Level.town) if u.county_id == county.id]
     if not villages or not towns:

@@ -5,13 +5,13 @@ from flask_login import current_user
 import sqlalchemy as sa
 
 from desk.access import in_scope, require_roles
-from desk.errors import DomainError
+from desk.errors import DomainError, show_on_form
 from desk.extensions import db
 from desk.i18n import localize_text
 from desk.models import Category, Channel, Level, OrgUnit, Role
 from outreach import field
 from outreach.forms import FieldIntakeForm, ServiceRecordForm
-from outreach.views import bp, field_error, my_assignment
+from outreach.views import bp, my_assignment
 
 
 def _intake_choices(form: FieldIntakeForm, assignment) -> None:
@@ -59,7 +59,7 @@ def field_intake(assignment_id):
                                                                               channel=Channel.outreach))
         except DomainError as err:
             db.session.rollback()
-            field_error(form, err)
+            show_on_form(form, err)
         else:
             db.session.commit()
             if visit.is_repeat:
@@ -88,7 +88,7 @@ def record_service(assignment_id):
                                  topics=form.topics.data or "", outcome=form.outcome.data or "")
         except DomainError as err:
             db.session.rollback()
-            field_error(form, err)
+            show_on_form(form, err)
         else:
             db.session.commit()
             flash(_("Service recorded. Thank you."), "success")

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from desk.access import get_in_scope, may_open, require_roles
 from desk.audit import timeline
-from desk.errors import DomainError
+from desk.errors import DomainError, show_on_form
 from desk.extensions import db
 from desk.models import OPEN_STATUSES, Case, Role
 from desk.panels import case_panel
@@ -17,7 +17,7 @@ from outreach import mediation as service
 from outreach.documents import render_agreement
 from outreach.forms import AgreementForm, EndMediationForm, PartyForm, SessionForm, StartMediationForm
 from outreach.models import FollowUpCase, Mediation, MediationStatus, OutreachAssignment
-from outreach.views import bp, field_error
+from outreach.views import bp
 from referrals.models import Talent, TalentRole
 
 MEDIATORS = (Role.talent, Role.receptionist, Role.commander, Role.admin)
@@ -142,7 +142,7 @@ def mediation_action(mediation_id, action):
                                           on=form.ended_on.data)
     except DomainError as err:
         db.session.rollback()
-        field_error(form, err)
+        show_on_form(form, err)
         return _page(mediation, **{f"{action}_form": form}), 400
     db.session.commit()
     flash(_("Saved."), "success")

@@ -8,7 +8,7 @@ from flask_login import current_user
 import sqlalchemy as sa
 
 from desk.access import get_in_scope, in_scope, require_roles, scope_clause
-from desk.errors import DomainError
+from desk.errors import DomainError, show_on_form
 from desk.extensions import db
 from desk.models import Level, OrgUnit, Role, Site
 from desk.params import id_arg
@@ -26,15 +26,6 @@ bp = Blueprint("outreach", __name__)
 REQUESTERS = (Role.receptionist, Role.commander, Role.admin)
 READERS = REQUESTERS + (Role.official,)
 PAGE = 100
-
-
-def field_error(form, err: DomainError) -> None:
-    """Put a service's error next to its field (nothing typed is lost), else flash it."""
-    target = getattr(form, err.field, None) if err.field else None
-    if target is not None:
-        target.errors = list(target.errors) + [err.message]
-    else:
-        flash(str(err.message), "error")
 
 
 def my_talent() -> Talent:
@@ -106,7 +97,7 @@ def new_request():
                 notes=form.notes.data or "", today=local_today())
         except DomainError as err:
             db.session.rollback()
-            field_error(form, err)
+            show_on_form(form, err)
         else:
             db.session.commit()
             flash(_("Request saved. Choose who to offer it to."), "success")

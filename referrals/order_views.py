@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from desk.access import get_in_scope, require_roles, units_in_scope
 from desk.audit import timeline
-from desk.errors import DomainError
+from desk.errors import DomainError, show_on_form
 from desk.extensions import db
 from desk.models import Case, Level, Role
 from desk.params import id_arg
@@ -46,14 +46,6 @@ def _department_choices(form: OrderForm, case: Case) -> None:
         form.department_id.data = usual[0] if usual else None
 
 
-def _field_error(form, err: DomainError) -> None:
-    target = getattr(form, err.field, None) if err.field else None
-    if target is not None:
-        target.errors = list(target.errors) + [str(err.message)]
-    else:
-        flash(str(err.message), "error")
-
-
 @bp.route("/cases/<int:case_id>/orders/new", methods=["GET", "POST"])
 @require_roles(*COMMANDERS)
 def issue_order(case_id):
@@ -68,7 +60,7 @@ def issue_order(case_id):
                 deadline_days=form.deadline_days.data, priority=OrderPriority(form.priority.data))
         except DomainError as err:
             db.session.rollback()
-            _field_error(form, err)
+            show_on_form(form, err)
         else:
             db.session.commit()
             flash(_("Order %(number)s issued.", number=order.number), "success")
@@ -160,7 +152,7 @@ def order_action(order_id, action):
         db.session.rollback()
         order = _load(order_id)
         if form is not None and err.field and hasattr(form, err.field):
-            _field_error(form, err)
+            show_on_form(form, err)
             return _render_detail(order, {action: form}, 400)
         flash(str(err.message), "error")
         return redirect(url_for("referrals.order_detail", order_id=order_id))

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from desk.access import get_in_scope, public, require_roles, units_in_scope
 from desk.audit import record_audit, timeline
-from desk.errors import DomainError
+from desk.errors import DomainError, show_on_form
 from desk.extensions import db
 from desk.models import Case, Level, Role
 from desk.panels import case_panel
@@ -19,14 +19,6 @@ from reports.models import Callback, CallbackStatus
 from reports.views import bp
 
 STAFF = (Role.callback_staff,)
-
-
-def _field_error(form, err: DomainError) -> None:
-    field = getattr(form, err.field, None) if err.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [err.message]
-    else:
-        flash(str(err.message), "error")
 
 
 @bp.route("/callbacks", endpoint="callbacks")
@@ -68,7 +60,7 @@ def callback_record(callback_id):
                                   channel=form.channel.data or "", comment=form.comment.data or "", now=utcnow())
     except DomainError as err:
         db.session.rollback()
-        _field_error(form, err)
+        show_on_form(form, err)
         return _render_record(db.session.get(Callback, callback_id), form, status=400)
     db.session.commit()
     flash(_("Rating recorded: %(rating)s.", rating=callback.rating.title), "success")
@@ -87,7 +79,7 @@ def callback_reopen(callback_id):
                                                on=local_today())
     except DomainError as err:
         db.session.rollback()
-        _field_error(form, err)
+        show_on_form(form, err)
         return _render_record(db.session.get(Callback, callback_id), reopen_form=form, status=400)
     db.session.commit()
     flash(_("The case is reopened for review; the reply is due in 30 days."), "success")
@@ -157,7 +149,7 @@ def track_rate():
             matter = callbacks.track(form.code.data or "", now=now)
         except DomainError:
             abort(400)
-        _field_error(form, err)
+        show_on_form(form, err)
         return render_template("reports/track_status.html", matter=matter, rating_form=form, S=CallbackStatus), 400
     db.session.commit()
     matter = callbacks.track(form.code.data, now=now)

@@ -12,7 +12,6 @@ from datetime import date, datetime, time, timedelta, timezone
 import sqlalchemy as sa
 
 from desk.extensions import db
-from desk.i18n import pick_name
 from desk.models import OPEN_STATUSES, Case, CaseStatus, Category, Level, LEVEL_ORDER, OrgUnit, Site, Visit
 from desk.timeutil import LOCAL
 from intake.models import Ticket

@@ -4,7 +4,7 @@ from flask_login import current_user
 import sqlalchemy as sa
 
 from desk.access import in_scope, require_roles
-from desk.errors import DomainError
+from desk.errors import DomainError, show_on_form
 from desk.extensions import db
 from desk.models import Level, OrgUnit, Role
 from desk.timeutil import local_today, utcnow
@@ -67,9 +67,7 @@ def summary_on_demand():
     try:
         pdf = summary.render_monthly_summary(unit=unit, year=year, month=month, locale=form.locale.data)
     except DomainError as err:
-        field = getattr(form, err.field, None) if err.field else None
-        if field is not None:
-            field.errors = list(field.errors) + [err.message]
+        show_on_form(form, err)
         return render_template("reports/summaries.html", form=form, rows=summary.archived_for(current_user),
                                today=local_today()), 400
     return _pdf_response(pdf, _filename(unit, year, month, form.locale.data))
