@@ -43,8 +43,9 @@ def seed(ctx: SeedContext) -> None:
                 offers.accept(referral.id, talent=ranked[0].talent, actor=actor)
                 if n % 4 == 3:
                     offers.check_in(referral, actor=actor)
-        # Fresh offers today for the demo logins: one personal, one to their room.
-        freeze(datetime.combine(ctx.today, time(1, 30)))
+        # Fresh offers for the demo logins, made now so that they are still open when the demo starts:
+        # one personal, one to their room.
+        freeze(None)
         fresh = [c for c in open_cases[12:] if not c.parties or True][:2]
         if mediator is not None and fresh:
             offers.refer_to_talent(fresh[0], mediator, actor=actor, score=0.8)
