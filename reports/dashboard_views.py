@@ -12,9 +12,10 @@ from desk.extensions import db
 from desk.params import MAX_ID, id_arg
 from desk.models import LEVEL_ORDER, Case, CaseParty, Category, OrgUnit, Person, Role
 from desk.timeutil import local_today
-from reports import charts, exports, measures
+from reports import charts, drill, exports, measures
 from reports.dashboard_forms import DashboardForm
 from reports.definitions import DEFINITIONS
+from reports.scope import unit_names
 from reports.views import bp
 
 VIEWERS = (Role.official, Role.commander, Role.admin)
@@ -131,12 +132,12 @@ def drill_down():
         abort(400)
     unit, year, month = _selection(form)
     start, end = measures.month_bounds(year, month)
-    if key not in measures.DRILLS:
+    if key not in drill.DRILLS:
         abort(404)
     if category_id is not None and db.session.get(Category, category_id) is None:
         abort(404)
     try:
-        stmt = measures.drill_down(measure_key=key, unit=unit, start=start, end=end, part=part,
+        stmt = drill.drill_down(measure_key=key, unit=unit, start=start, end=end, part=part,
                                    category_id=category_id, age_bucket=bucket)
     except KeyError:
         abort(404)
@@ -149,7 +150,7 @@ def drill_down():
     more = len(rows) > DRILL_PAGE
     rows = rows[:DRILL_PAGE]
     names = _petitioner_names([c.id for c in rows])
-    places = measures._unit_names({c.town_id for c in rows} | {c.county_id for c in rows})
+    places = unit_names({c.town_id for c in rows} | {c.county_id for c in rows})
     args = _args(unit, year, month)
     keep = {k: v for k, v in request.args.items() if k not in ("before", "unit", "month")}
     return render_template(

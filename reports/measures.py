@@ -7,16 +7,17 @@ Python. Definitions live in reports.definitions (DOMAIN.md), shown as footnotes 
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date
 
 import sqlalchemy as sa
 
 from desk.extensions import db
-from desk.models import OPEN_STATUSES, Case, CaseStatus, Category, Level, LEVEL_ORDER, OrgUnit, Site, Visit
-from desk.timeutil import LOCAL
+from desk.models import Case, CaseStatus, Category, OrgUnit, Site, Visit
 from intake.models import Ticket
+from reports.backlog import AGE_BUCKETS, backlog_by_age, overdue_cases
 from reports.definitions import DEFINITIONS
 from reports.models import Callback, CallbackStatus, Rating
+from reports.scope import _days, _minutes, child_level, count_if, month_bounds, scope, shift_month, utc as utc_of
 
 S = CaseStatus
 
@@ -37,8 +38,6 @@ MEASURE_INDEXES = [
 ]
 # Below this many concluded matters a unit's median is shown but not ranked: one fast matter is no record.
 MIN_CASES_TO_RANK = 5
-# Backlog age buckets in days since receipt: (label, lowest age, highest age or None).
-AGE_BUCKETS = [("0-15", 0, 15), ("16-30", 16, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None)]
 
 
 @dataclass
@@ -120,63 +119,6 @@ def percentile_of_counts(counts: dict[int, int], q: float) -> float | None:
     return float(values[lo] + (values[hi] - values[lo]) * (k - lo))
 
 
-# --- periods and scope -------------------------------------------------------------------------------------
-
-def month_bounds(year: int, month: int) -> tuple[date, date]:
-    start = date(year, month, 1)
-    return start, (date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1))
-
-
-def shift_month(year: int, month: int, by: int) -> tuple[int, int]:
-    index = year * 12 + (month - 1) + by
-    return index // 12, index % 12 + 1
-
-
-def _utc(day: date) -> datetime:
-    """Local (China) midnight of ``day`` as the naive UTC timestamp the database stores."""
-    return datetime.combine(day, time(0), tzinfo=LOCAL).astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def _county_ids(city: OrgUnit) -> list[int]:
-    return list(db.session.scalars(sa.select(OrgUnit.id).where(OrgUnit.level == Level.county,
-                                                               OrgUnit.city_id == city.id)))
-
-
-def scope(model, unit: OrgUnit):
-    """Rows of ``model`` (PlaceMixin) placed inside ``unit``.
-
-    Cases and visits always lie in a county (the reference carries its prefix), so the city is written as
-    its list of counties: the (county_id, date) indexes then serve the whole-city figures too."""
-    if unit.level == Level.city:
-        return model.county_id.in_(_county_ids(unit))
-    return getattr(model, f"{unit.level.value}_id") == unit.id
-
-
-def child_level(unit: OrgUnit) -> Level | None:
-    index = LEVEL_ORDER.index(unit.level)
-    return LEVEL_ORDER[index + 1] if index + 1 < len(LEVEL_ORDER) else None
-
-
-def _dialect() -> str:
-    return db.session.get_bind().dialect.name
-
-
-def _days(later, earlier):
-    if _dialect() == "sqlite":
-        return sa.cast(sa.func.julianday(later) - sa.func.julianday(earlier), sa.Integer)
-    return later - earlier                     # PostgreSQL: date - date is a whole number of days
-
-
-def _minutes(later, earlier):
-    if _dialect() == "sqlite":
-        return (sa.func.julianday(later) - sa.func.julianday(earlier)) * 1440.0
-    return sa.extract("epoch", later - earlier) / 60.0
-
-
-def _n(condition):
-    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
-
-
 # --- the raw counts, optionally split by a key (a child unit, a category, a month) ---------------------------
 
 class _Split:
@@ -189,7 +131,7 @@ class _Split:
         if self.column_name:
             return getattr(model, self.column_name)
         if self.months:
-            bound = _utc if utc else (lambda d: d)
+            bound = utc_of if utc else (lambda d: d)
             return sa.case(*[(date_col < bound(end), i) for i, (_s, end) in enumerate(self.months)],
                            else_=len(self.months))
         return sa.null()
@@ -200,7 +142,7 @@ NO_SPLIT = _Split()
 
 def _rows(split: _Split, model, date_col, unit, start, end, columns: dict, *where, utc=False) -> list[tuple]:
     """(key, {name: aggregate}) pairs; a key may come more than once (the caller sums)."""
-    lo, hi = (_utc(start), _utc(end)) if utc else (start, end)
+    lo, hi = (utc_of(start), utc_of(end)) if utc else (start, end)
     # Months over a date column: group by the day (at most 366 groups, straight off the index) and put the
     # days into months here, which is cheaper than a twelve-branch CASE evaluated on every row.
     by_day = bool(split.months) and not utc
@@ -228,25 +170,25 @@ def _raw(unit: OrgUnit, start: date, end: date, split: _Split = NO_SPLIT, *, vis
 
     if visits:
         merge(_rows(split, Visit, Visit.visited_at, unit, start, end,
-                    {"visits": sa.func.count(), "repeat_visits": _n(Visit.is_repeat.is_(True)),
-                     "repeat_after_conclusion": _n(Visit.repeat_after_conclusion.is_(True))}, utc=True))
+                    {"visits": sa.func.count(), "repeat_visits": count_if(Visit.is_repeat.is_(True)),
+                     "repeat_after_conclusion": count_if(Visit.repeat_after_conclusion.is_(True))}, utc=True))
     merge(_rows(split, Case, Case.received_on, unit, start, end, {"new_cases": sa.func.count()}))
     # accepted_on is decided_on for an accepted case (desk.cases.accept_case): one index serves both.
-    merge(_rows(split, Case, Case.decided_on, unit, start, end, {"accepted": _n(Case.accepted_on.is_not(None))}))
+    merge(_rows(split, Case, Case.decided_on, unit, start, end, {"accepted": count_if(Case.accepted_on.is_not(None))}))
     merge(_rows(split, Case, Case.concluded_on, unit, start, end, {"concluded": sa.func.count()}))
     merge(_rows(split, Case, Case.register_due, unit, start, end,
                 {"register_due": sa.func.count(),
-                 "decided_in_time": _n(sa.and_(Case.decided_on.is_not(None), Case.decided_on <= Case.register_due))}))
+                 "decided_in_time": count_if(sa.and_(Case.decided_on.is_not(None), Case.decided_on <= Case.register_due))}))
     merge(_rows(split, Case, Case.conclude_due, unit, start, end,
                 {"conclude_due": sa.func.count(),
-                 "concluded_in_time": _n(sa.and_(Case.concluded_on.is_not(None),
+                 "concluded_in_time": count_if(sa.and_(Case.concluded_on.is_not(None),
                                                  Case.concluded_on <= Case.conclude_due))}))
     rated = Callback.status == CallbackStatus.rated
     merge(_rows(split, Callback, Callback.concluded_on, unit, start, end,
-                {"rated": _n(rated),
+                {"rated": count_if(rated),
                  "rated_cases": sa.func.count(sa.distinct(sa.case((rated, Callback.case_id), else_=None))),
-                 "satisfied": _n(sa.and_(rated, Callback.rating.in_([Rating.satisfied, Rating.basic]))),
-                 "not_rated_in_time": _n(Callback.status == CallbackStatus.not_rated_in_time)}))
+                 "satisfied": count_if(sa.and_(rated, Callback.rating.in_([Rating.satisfied, Rating.basic]))),
+                 "not_rated_in_time": count_if(Callback.status == CallbackStatus.not_rated_in_time)}))
     days = _days(Case.concluded_on, Case.received_on).label("d")
     by_day = bool(split.months)                     # as in _rows: by the day, put into months here
     key = (Case.concluded_on if by_day else split.key(Case, Case.concluded_on, False)).label("k")
@@ -422,79 +364,6 @@ def top_issues(*, unit: OrgUnit, start: date, end: date, limit: int = 10) -> lis
     return result
 
 
-# --- open matters at a date ---------------------------------------------------------------------------------
-
-def _row_filter(condition):
-    """``condition`` tested on each row found, never used to choose an index (SQLite would otherwise walk
-    every concluded matter of the county's history through (county_id, status, ...) for a status test)."""
-    return sa.case((condition, 1), else_=0) == 1
-
-
-def _open_branches(on: date) -> list:
-    """Matters open at the start of ``on``: three disjoint branches (by current status), each served by an
-    index whose range is bounded by the present, not by the length of history."""
-    received = Case.received_on < on
-    return [
-        sa.and_(Case.status.in_(OPEN_STATUSES), received),                       # (county, status, received)
-        sa.and_(Case.concluded_on >= on, received,                                # (county, concluded_on)
-                _row_filter(Case.status.in_([S.concluded, S.closed]))),
-        sa.and_(Case.decided_on >= on, received, _row_filter(Case.status == S.not_accepted)),  # (county, decided)
-    ]
-
-
-def _overdue_at(on: date):
-    """An open matter is overdue when the clock running at ``on`` had passed: register, else conclude."""
-    undecided = sa.or_(Case.decided_on.is_(None), Case.decided_on >= on)
-    return sa.or_(sa.and_(undecided, Case.register_due < on),
-                  sa.and_(sa.not_(undecided), Case.conclude_due.is_not(None), Case.conclude_due < on))
-
-
-def _age_bucket(on: date):
-    whens = [(Case.received_on >= on - timedelta(days=high), i)
-             for i, (_label, _low, high) in enumerate(AGE_BUCKETS) if high is not None]
-    return sa.case(*whens, else_=len(AGE_BUCKETS) - 1)
-
-
-def backlog_by_age(*, unit: OrgUnit, on: date) -> list[dict]:
-    """Open matters at the start of ``on`` by days since receipt, with how many of them were overdue."""
-    bucket = _age_bucket(on).label("b")
-    counts = [0] * len(AGE_BUCKETS)
-    overdue = [0] * len(AGE_BUCKETS)
-    for branch in _open_branches(on):
-        stmt = (sa.select(bucket, sa.func.count(), _n(_overdue_at(on))).where(scope(Case, unit), branch)
-                .group_by(bucket))
-        for b, n, late in db.session.execute(stmt):
-            counts[b] += n
-            overdue[b] += int(late)
-    return [{"bucket": label, "index": i, "low": low, "high": high, "open": counts[i], "overdue": overdue[i]}
-            for i, (label, low, high) in enumerate(AGE_BUCKETS)]
-
-
-def overdue_cases(*, unit: OrgUnit, on: date, limit: int = 50) -> list[dict]:
-    """Open matters past their running deadline at the start of ``on``, longest overdue first (no personal data)."""
-    due = sa.case((sa.or_(Case.decided_on.is_(None), Case.decided_on >= on), Case.register_due),
-                  else_=Case.conclude_due).label("due")
-    ids = []
-    for branch in _open_branches(on):
-        ids += db.session.execute(sa.select(Case.id, due).where(scope(Case, unit), branch, _overdue_at(on))
-                                  .order_by(due, Case.id).limit(limit)).all()
-    ids.sort(key=lambda r: (r.due, r.id))
-    ids = ids[:limit]
-    cases = {c.id: c for c in db.session.scalars(sa.select(Case).where(Case.id.in_([r.id for r in ids])))}
-    places = _unit_names({c.town_id for c in cases.values()} | {c.county_id for c in cases.values()})
-    return [{"case_id": r.id, "reference": cases[r.id].reference, "category": cases[r.id].category.name,
-             "town": places.get(cases[r.id].town_id) or places.get(cases[r.id].county_id, ""),
-             "received_on": cases[r.id].received_on, "due": r.due, "days_overdue": (on - r.due).days,
-             "status": cases[r.id].status.title} for r in ids]
-
-
-def _unit_names(ids) -> dict[int, str]:
-    ids = [i for i in ids if i]
-    if not ids:
-        return {}
-    return dict(db.session.execute(sa.select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(ids))).all())
-
-
 # --- other areas' measures ----------------------------------------------------------------------------------
 
 def outreach_by_kind(*, unit: OrgUnit, start: date, end: date) -> list[dict] | None:
@@ -518,92 +387,6 @@ def orders(*, unit: OrgUnit, start: date, end: date) -> tuple[dict | None, list[
         return None, []
     return (order_measures(unit=unit, start=start, end=end),
             orders_by_department(unit=unit, start=start, end=end))
-
-
-# --- the cases behind a figure ------------------------------------------------------------------------------
-
-# measure key -> (numerator condition builder, denominator builder or None). Each builder returns a SELECT of
-# Case ids for (unit, start, end).
-def _cases(unit, *where):
-    return sa.select(Case.id).where(scope(Case, unit), *where)
-
-
-def _visit_cases(unit, start, end, *where):
-    return sa.select(Case.id).where(Case.id.in_(
-        sa.select(Visit.case_id).where(scope(Visit, unit), Visit.visited_at >= _utc(start),
-                                       Visit.visited_at < _utc(end), *where)))
-
-
-def _callback_cases(unit, start, end, *where):
-    return sa.select(Case.id).where(Case.id.in_(
-        sa.select(Callback.case_id).where(scope(Callback, unit), Callback.concluded_on >= start,
-                                          Callback.concluded_on < end, *where)))
-
-
-def _between(col, start, end):
-    return sa.and_(col >= start, col < end)
-
-
-def _open_at(unit, on, *where):
-    return _cases(unit, sa.or_(*_open_branches(on)), *where)
-
-
-_RATED = Callback.status == CallbackStatus.rated
-DRILLS = {
-    "visits": (lambda u, s, e: _visit_cases(u, s, e), None),
-    "repeat_rate": (lambda u, s, e: _visit_cases(u, s, e, Visit.is_repeat.is_(True)),
-                    lambda u, s, e: _visit_cases(u, s, e)),
-    "repeat_after_conclusion": (lambda u, s, e: _visit_cases(u, s, e, Visit.repeat_after_conclusion.is_(True)),
-                                None),
-    "new_cases": (lambda u, s, e: _cases(u, _between(Case.received_on, s, e)), None),
-    "accepted": (lambda u, s, e: _cases(u, _between(Case.decided_on, s, e), Case.accepted_on.is_not(None)), None),
-    "concluded": (lambda u, s, e: _cases(u, _between(Case.concluded_on, s, e)), None),
-    "closure_rate": (lambda u, s, e: _cases(u, _between(Case.concluded_on, s, e)),
-                     lambda u, s, e: _cases(u, _between(Case.decided_on, s, e), Case.accepted_on.is_not(None))),
-    "timely_acceptance": (lambda u, s, e: _cases(u, _between(Case.register_due, s, e), Case.decided_on.is_not(None),
-                                                 Case.decided_on <= Case.register_due),
-                          lambda u, s, e: _cases(u, _between(Case.register_due, s, e))),
-    "on_time_reply": (lambda u, s, e: _cases(u, _between(Case.conclude_due, s, e), Case.concluded_on.is_not(None),
-                                             Case.concluded_on <= Case.conclude_due),
-                      lambda u, s, e: _cases(u, _between(Case.conclude_due, s, e))),
-    "satisfaction_rate": (lambda u, s, e: _callback_cases(u, s, e, _RATED,
-                                                          Callback.rating.in_([Rating.satisfied, Rating.basic])),
-                          lambda u, s, e: _callback_cases(u, s, e, _RATED)),
-    "participation_rate": (lambda u, s, e: _callback_cases(u, s, e, _RATED),
-                           lambda u, s, e: _cases(u, _between(Case.concluded_on, s, e))),
-    "not_rated_in_time": (lambda u, s, e: _callback_cases(u, s, e,
-                                                          Callback.status == CallbackStatus.not_rated_in_time), None),
-    "median_days": (lambda u, s, e: _cases(u, _between(Case.concluded_on, s, e)), None),
-    "p90_days": (lambda u, s, e: _cases(u, _between(Case.concluded_on, s, e)), None),
-    "median_wait": (lambda u, s, e: sa.select(Case.id).where(Case.id.in_(
-        sa.select(Visit.case_id).join(Ticket, Ticket.visit_id == Visit.id).where(
-            _ticket_scope(u), Ticket.day >= s, Ticket.day < e, Ticket.called_at.is_not(None)))), None),
-    "backlog": (lambda u, s, e: _open_at(u, e), None),
-    "overdue": (lambda u, s, e: _open_at(u, e, _overdue_at(e)), None),
-}
-
-
-def drill_down(*, measure_key: str, unit: OrgUnit, start: date, end: date, part: str = "numerator",
-               category_id: int | None = None, age_bucket: int | None = None):
-    """A SELECT of the Case ids behind a figure (its numerator, or its denominator for a rate).
-
-    Raises KeyError for an unknown measure or a part the measure does not have. ``category_id`` narrows to a
-    category and its subcategories; ``age_bucket`` (backlog and overdue) to one AGE_BUCKETS row at ``end``."""
-    numerator, denominator = DRILLS[measure_key]
-    if part == "numerator":
-        builder = numerator
-    elif part == "denominator" and denominator is not None:
-        builder = denominator
-    else:
-        raise KeyError(part)
-    stmt = builder(unit, start, end)
-    if category_id is not None:
-        stmt = stmt.where(Case.category_id.in_(category_ids(category_id)))
-    if age_bucket is not None:
-        if measure_key not in ("backlog", "overdue") or not 0 <= age_bucket < len(AGE_BUCKETS):
-            raise KeyError(age_bucket)
-        stmt = stmt.where(_age_bucket(end) == age_bucket)
-    return stmt
 
 
 def month_report(*, unit: OrgUnit, year: int, month: int, parts=None) -> dict:
@@ -633,6 +416,6 @@ def month_report(*, unit: OrgUnit, year: int, month: int, parts=None) -> dict:
 
 
 __all__ = ["AGE_BUCKETS", "MIN_CASES_TO_RANK", "Measure", "MeasureChange", "backlog_by_age", "by_category",
-           "by_town", "category_ids", "drill_down", "month_bounds", "month_report", "outreach_by_kind",
+           "by_town", "category_ids", "month_bounds", "month_report", "outreach_by_kind",
            "orders", "overdue_cases", "percentile", "percentile_of_counts", "ratio", "shift_month", "summary",
            "summary_with_change", "top_issues", "trend"]

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from desk.extensions import db
 from desk.models import CaseStatus, Visit
 from intake.models import Ticket
-from reports import measures as M
+from reports import drill, measures as M
 from reports.models import Callback, CallbackStatus, Rating
 from tests.factories import make_case
 
@@ -235,18 +235,18 @@ def _ids(stmt):
     ("overdue", "numerator", "JK"),
 ])
 def test_drill_down_lists_exactly_the_counted_cases(world, october, key, part, letters):
-    stmt = M.drill_down(measure_key=key, unit=world.county, start=OCT[0], end=OCT[1], part=part)
+    stmt = drill.drill_down(measure_key=key, unit=world.county, start=OCT[0], end=OCT[1], part=part)
     assert _ids(stmt) == {october[x].id for x in letters}
 
 
 def test_drill_down_narrows_and_refuses(world, october):
-    young = M.drill_down(measure_key="backlog", unit=world.county, start=OCT[0], end=OCT[1], age_bucket=0)
+    young = drill.drill_down(measure_key="backlog", unit=world.county, start=OCT[0], end=OCT[1], age_bucket=0)
     assert _ids(young) == {october["G"].id, october["L"].id}
-    other = M.drill_down(measure_key="new_cases", unit=world.county, start=OCT[0], end=OCT[1],
+    other = drill.drill_down(measure_key="new_cases", unit=world.county, start=OCT[0], end=OCT[1],
                          category_id=world.other_category.id)
     assert _ids(other) == set()
     with pytest.raises(KeyError):
-        M.drill_down(measure_key="visits", unit=world.county, start=OCT[0], end=OCT[1], part="denominator")
+        drill.drill_down(measure_key="visits", unit=world.county, start=OCT[0], end=OCT[1], part="denominator")
     with pytest.raises(KeyError):
-        M.drill_down(measure_key="nonsense", unit=world.county, start=OCT[0], end=OCT[1])
+        drill.drill_down(measure_key="nonsense", unit=world.county, start=OCT[0], end=OCT[1])
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Callback)) == 5
