@@ -3,7 +3,7 @@ import itertools
 import os
 import time
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from desk.access import get_in_scope, in_scope, require_roles, scope_clause
 from desk.audit import record_audit
-from desk.errors import DomainError
+from desk.errors import DomainError, show_on_form
 from desk.extensions import db
 from desk.i18n import current_locale, localize_text
 from desk.transactions import begin_write, read_first
@@ -117,19 +117,11 @@ def reception():
             visit_id = visit.id  # before the commit expires it: reading it after would take the lock again
         except DomainError as err:
             db.session.rollback()
-            _field_error(form, err)
+            show_on_form(form, err)
         else:
             db.session.commit()
             return redirect(url_for("intake.registered", visit_id=visit_id))
     return render_template("intake/reception.html", form=form, **context)
-
-
-def _field_error(form, err: DomainError) -> None:
-    field = getattr(form, err.field, None) if err.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [err.message]
-    else:
-        flash(str(err.message), "error")
 
 
 @bp.route("/lookup", methods=["POST"])
