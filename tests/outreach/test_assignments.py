@@ -1,6 +1,5 @@
 """Outreach assignments: the state machine, one winner under real concurrency, declines, cancel and
 reschedule (audited, the members told), check-in and the day-before reminder."""
-import threading
 from datetime import date, datetime, time
 
 import pytest
@@ -18,6 +17,7 @@ from outreach.matching import rank_talent_for_request
 from outreach.models import (AssignmentStatus as A, OutreachAssignment, OutreachRequest, RequestStatus as RS,
                              ServiceKind)
 from referrals.models import Talent
+from tests.concurrency import race
 from tests.outreach.helpers import DAY, make_member, make_request
 
 
@@ -112,28 +112,9 @@ def test_concurrent_accepts_have_exactly_one_winner(app, world, staff):
     request_id = request.id
     db.session.commit()
     db.session.close()  # hold no connection (nor SQLite's write lock) while the threads race
-    barrier, results = threading.Barrier(len(pairs)), []
-
-    def attempt(assignment_id, member_id):
-        with app.app_context():
-            talent = db.session.get(Talent, member_id)
-            db.session.commit()  # release SQLite's writer lock before racing
-            barrier.wait()
-            try:
-                assignments.accept(assignment_id, talent=talent, actor=None)
-                db.session.commit()
-                results.append("won")
-            except Conflict:
-                db.session.rollback()
-                results.append("taken")
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=attempt, args=pair) for pair in pairs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = race(app, [(lambda m=m: (db.session.get(Talent, m),),
+                          lambda talent, a=a: assignments.accept(a, talent=talent, actor=None))
+                         for a, m in pairs])
     assert results.count("won") == 1 and results.count("taken") == len(pairs) - 1
     db.session.expire_all()
     statuses = db.session.scalars(sa.select(OutreachAssignment.status)

@@ -1,5 +1,4 @@
 """Referrals: the state machine, one winner, expiry and declines passing the case on, the case following."""
-import threading
 from datetime import datetime
 
 import pytest
@@ -11,6 +10,7 @@ from desk.models import Case, CaseStatus, Role
 from desk.timeutil import freeze
 from referrals import offers
 from referrals.models import Referral, ReferralOutcome, ReferralStatus as R, Talent
+from tests.concurrency import race
 from tests.factories import make_case, make_talent, make_user
 
 
@@ -93,28 +93,9 @@ def test_concurrent_accepts_have_exactly_one_winner(app, world):
     referral_id, member_ids = referral.id, [m.id for m in members]
     db.session.commit()
     db.session.close()  # hold no connection (nor SQLite's write lock) while the threads race
-    barrier, results = threading.Barrier(len(member_ids)), []
-
-    def attempt(member_id):
-        with app.app_context():
-            talent = db.session.get(Talent, member_id)
-            db.session.commit()  # on SQLite a transaction holds the writers' lock: release it before racing
-            barrier.wait()
-            try:
-                offers.accept(referral_id, talent=talent, actor=None)
-                db.session.commit()
-                results.append("won")
-            except Conflict:
-                db.session.rollback()
-                results.append("taken")
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=attempt, args=(m,)) for m in member_ids]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = race(app, [(lambda m=m: (db.session.get(Talent, m),),
+                          lambda talent: offers.accept(referral_id, talent=talent, actor=None))
+                         for m in member_ids])
     assert results.count("won") == 1 and results.count("taken") == len(member_ids) - 1
     db.session.expire_all()
     assert db.session.get(Case, db.session.get(Referral, referral_id).case_id).status == CaseStatus.in_progress
