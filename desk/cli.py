@@ -1,4 +1,4 @@
-"""`flask desk ...` commands: init, seed-demo, create-user, scheduler, run-job."""
+"""`flask desk ...` commands: init, seed-demo, import-org, create-user, scheduler, run-job."""
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -30,6 +30,34 @@ def seed_demo_command(size, seed_value):
     """Load deterministic demo data (a fresh database is expected)."""
     from desk.demo.seed import seed_demo
     seed_demo(size=size, seed=seed_value, progress=True)
+
+
+@desk_cli.command("import-org")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--sample", is_flag=True, help="Write the demo city in this format to PATH instead of importing.")
+@click.option("--size", type=click.Choice(["small", "city"]), default="city", help="Size of the --sample city.")
+def import_org_command(path, sample, size):
+    """Import the org tree from a CSV file (code,name,level,parent_code,prefix), then add the sites, rooms,
+    departments and categories the new units need. Rows already in the database are left as they are."""
+    from desk import orgimport
+    if sample:
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            out.write(orgimport.sample_csv(size=size, seed=7))
+        click.echo(f"wrote the {size} demo city to {path}")
+        return
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as stream:
+            rows = orgimport.read_org_csv(stream)
+        result = orgimport.import_org(rows, progress=True)
+    except orgimport.OrgFileError as err:
+        db.session.rollback()
+        for problem in err.problems:
+            click.echo(problem, err=True)
+        raise click.ClickException(f"{len(err.problems)} problem(s) in {path}; nothing was imported")
+    except OSError as err:
+        raise click.ClickException(f"cannot read {path}: {err.strerror}")
+    db.session.commit()
+    click.echo(result.summary())
 
 
 @desk_cli.command("create-user")

@@ -9,14 +9,12 @@ from datetime import date
 import click
 import sqlalchemy as sa
 
-from desk.demo import catalog, geography
+from desk import orgimport
 from desk.extensions import db
-from desk.models import Category, Department, Level, OrgUnit, Role, Room, Site, SiteLevel, User
+from desk.models import Category, Department, Level, OrgUnit, Role, Site, User
 
 DEMO_PASSWORD = "demo12345"
 AREA_SEEDERS = ["referrals.demo", "intake.demo", "referrals.referral_demo", "referrals.order_demo", "outreach.demo", "reports.demo"]
-SITE_LEVEL = {Level.county: SiteLevel.county_center, Level.town: SiteLevel.town_station,
-              Level.village: SiteLevel.village_point}
 
 
 @dataclass
@@ -83,59 +81,25 @@ def seed_demo(size: str = "small", seed: int = 7, progress: bool = False, today:
 
 
 def _seed_places(ctx: SeedContext) -> None:
-    specs = geography.jiangmen_places(ctx.size, ctx.rng)
-    by_level: dict[str, list] = {}
-    for spec in specs:
-        by_level.setdefault(spec.level, []).append(spec)
+    rows = orgimport.demo_rows(ctx.size, ctx.rng)
     with ctx.bar(list(Level), "org levels") as levels:
         for level in levels:
-            created = []
-            for spec in by_level.get(level.value, []):
-                unit = OrgUnit(code=spec.code, name=spec.name, level=level, kind=spec.kind,
-                               prefix=geography.COUNTY_PREFIX.get(spec.code))
-                unit.parent_id = ctx.units[spec.parent_code].id if spec.parent_code else None
-                db.session.add(unit)
-                created.append((unit, spec))
-            db.session.flush()
-            for unit, spec in created:
-                unit.attach(ctx.units[spec.parent_code] if spec.parent_code else None)
-                ctx.units[spec.code] = unit
-            db.session.flush()
+            units = orgimport.add_units([row for row in rows if row.level == level], ctx.units)
+            ctx.units.update((unit.code, unit) for unit in units)
 
 
 def _seed_sites(ctx: SeedContext) -> None:
-    suffix = {SiteLevel.county_center: "信访超市", SiteLevel.town_station: "综治中心服务站",
-              SiteLevel.village_point: "服务点"}
-    units = [u for u in ctx.units.values() if u.level in SITE_LEVEL]
+    units = [u for u in ctx.units.values() if u.level in orgimport.SITE_LEVEL]
     with ctx.bar(units, "sites") as items:
-        for unit in items:
-            site_level = SITE_LEVEL[unit.level]
-            site = Site(org_unit_id=unit.id, name=unit.name + suffix[site_level], level=site_level)
-            db.session.add(site)
-            for kind in catalog.rooms_for_site(unit.level.value, ctx.rng):
-                site.rooms.append(Room(kind=kind.code, name_zh=kind.name_zh, name_en=kind.name_en,
-                                       ticket_prefix=kind.ticket_prefix, roles=",".join(kind.roles)))
-            ctx.sites[unit.id] = site
-    db.session.flush()
+        ctx.sites.update(orgimport.add_sites(items, ctx.rng))
 
 
 def _seed_departments(ctx: SeedContext) -> None:
-    for county in ctx.level(Level.county):
-        for spec in catalog.DEPARTMENTS:
-            dept = Department(county_id=county.id, code=spec.code, name_zh=spec.name_zh, name_en=spec.name_en)
-            db.session.add(dept)
-            ctx.departments[(county.id, spec.code)] = dept
-    db.session.flush()
+    ctx.departments.update(orgimport.add_departments(ctx.level(Level.county)))
 
 
 def _seed_categories(ctx: SeedContext) -> None:
-    for spec in catalog.CATEGORIES:
-        category = Category(code=spec.code, name_zh=spec.name_zh, name_en=spec.name_en,
-                            roles=",".join(spec.roles), department_code=spec.department_code,
-                            parent_id=ctx.categories[spec.parent_code].id if spec.parent_code else None)
-        db.session.add(category)
-        db.session.flush()
-        ctx.categories[spec.code] = category
+    ctx.categories.update(orgimport.add_categories())
 
 
 # username, display name, roles, where ("county" = the demo county 台山市, "town" = its first town,
