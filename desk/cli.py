@@ -43,7 +43,7 @@ def import_org_command(path, sample, size):
     if sample:
         with open(path, "w", encoding="utf-8", newline="") as out:
             out.write(orgimport.sample_csv(size=size, seed=7))
-        click.echo(f"wrote the {size} demo city to {path}")
+        click.echo(f"wrote the demo city ({size}) to {path}")
         return
     try:
         with open(path, encoding="utf-8-sig", newline="") as stream:

@@ -31,6 +31,7 @@ SITE_SUFFIX = {SiteLevel.county_center: "信访超市", SiteLevel.town_station: 
                SiteLevel.village_point: "服务点"}
 # The last characters of a name tell its kind (市, 区, 镇, 街道, 村, 社区, 网格), longest first.
 KINDS = ("街道", "社区", "网格", "市", "区", "县", "镇", "乡", "村")
+LEVELS = tuple(level.value for level in LEVEL_ORDER)
 PREFIX = re.compile(r"[A-Z]{2,4}")
 BATCH = 1000
 CODE_LENGTH = OrgUnit.__table__.c.code.type.length
@@ -130,27 +131,30 @@ def check_rows(rows: list[OrgRow]) -> list[str]:
         elif len(row.name) > NAME_LENGTH:
             said.append(f"the name is longer than {NAME_LENGTH} characters")
         if row.level is None:
-            said.append(f"unknown level {row.level_text!r} (one of {', '.join(level.value for level in LEVEL_ORDER)})")
-            problems.extend(f"line {row.line}: {text}" for text in said)
-            continue
-        said.extend(_parent_problems(row, in_file, first_line, in_db))
-        if row.level == Level.county:
-            if not row.prefix or not PREFIX.fullmatch(row.prefix):
-                said.append("a county needs a reference prefix of 2 to 4 letters (e.g. TS)")
-            elif row.prefix in prefixes:
-                said.append(f"prefix {row.prefix} is already used on line {prefixes[row.prefix]}")
-            elif db_prefixes.get(row.prefix, row.code) != row.code:
-                said.append(f"prefix {row.prefix} is already used by {db_prefixes[row.prefix]} in the database")
-            else:
-                prefixes[row.prefix] = row.line
-        elif row.prefix:
-            said.append("only a county has a prefix")
-        if row.code in in_db and (in_db[row.code][0] != row.level or in_db[row.code][1] != row.parent_code):
-            level, parent = in_db[row.code]
+            said.append(f"unknown level {row.level_text!r} (one of {', '.join(LEVELS)})")
+        else:
+            said.extend(_parent_problems(row, in_file, first_line, in_db))
+            said.extend(_prefix_problems(row, prefixes, db_prefixes))
+        if row.level and row.code in in_db and in_db[row.code] != (row.level, row.parent_code):
+            level, parent_code = in_db[row.code]
             said.append(f"{row.code} is already in the database as a {level.value}"
-                        f"{' under ' + parent if parent else ' without a parent'}")
+                        f"{' under ' + parent_code if parent_code else ' without a parent'}")
         problems.extend(f"line {row.line}: {text}" for text in said)
     return problems
+
+
+def _prefix_problems(row: OrgRow, prefixes: dict[str, int], db_prefixes: dict[str, str]) -> list[str]:
+    """A county needs its own prefix; other levels have none. ``prefixes`` collects the file's."""
+    if row.level != Level.county:
+        return ["only a county has a prefix"] if row.prefix else []
+    if not row.prefix or not PREFIX.fullmatch(row.prefix):
+        return ["a county needs a reference prefix of 2 to 4 letters (e.g. TS)"]
+    if row.prefix in prefixes:
+        return [f"prefix {row.prefix} is already used on line {prefixes[row.prefix]}"]
+    if db_prefixes.get(row.prefix, row.code) != row.code:
+        return [f"prefix {row.prefix} is already used by {db_prefixes[row.prefix]} in the database"]
+    prefixes[row.prefix] = row.line
+    return []
 
 
 def _parent_problems(row: OrgRow, in_file: dict[str, Level], first_line: dict[str, int], in_db: dict) -> list[str]:
