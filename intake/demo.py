@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 
 from desk import cases
 from desk.demo import catalog, people
-from desk.demo.seed import SeedContext, demo_county
+from desk.demo.seed import SeedContext, demo_county, pick_weighted
 from desk.extensions import db
 from desk.models import Channel, DemandBranch, Level, Outcome, PetitionType
 from desk.timeutil import freeze
@@ -20,10 +20,6 @@ CHANNELS = [(Channel.walk_in, 58), (Channel.phone, 10), (Channel.letter, 5), (Ch
 TYPES = [(PetitionType.demand, 80), (PetitionType.suggestion, 12), (PetitionType.accusation, 8)]
 BRANCHES = [(DemandBranch.other, 78), (DemandBranch.litigation, 8), (DemandBranch.administrative, 6),
             (DemandBranch.arbitration, 4), (DemandBranch.violation, 4)]
-
-
-def _pick(rng, weighted):
-    return rng.choices([v for v, _ in weighted], weights=[w for _, w in weighted])[0]
 
 
 def _at(day, rng) -> datetime:
@@ -80,11 +76,11 @@ def _site(ctx, place, county):
 
 def _visit_input(rng, person, place, category, received, stamp) -> VisitInput:
     facts, demand = catalog.case_text(rng, category.code)
-    petition_type = _pick(rng, TYPES)
+    petition_type = pick_weighted(rng, TYPES)
     group = rng.random() < 0.06
     reps = [PersonInput(name=people.person_name(rng)) for _ in range(rng.randint(1, 3))] if group else []
-    return VisitInput(person=person, channel=_pick(rng, CHANNELS), place=place, category=category,
-                      petition_type=petition_type, demand_branch=_pick(rng, BRANCHES)
+    return VisitInput(person=person, channel=pick_weighted(rng, CHANNELS), place=place, category=category,
+                      petition_type=petition_type, demand_branch=pick_weighted(rng, BRANCHES)
                       if petition_type == PetitionType.demand else None,
                       title=f"{category.name_zh}：{demand}", facts=facts, demand=demand,
                       other_party=people.organization_name(rng) if rng.random() < 0.5 else people.person_name(rng),

@@ -11,7 +11,8 @@ from flask_babel import lazy_gettext as _l
 from desk.extensions import db
 from desk.models import OrgUnit
 from outreach.models import AssignmentStatus, OutreachAssignment, OutreachRequest, ServiceKind
-from referrals.matching import distance_score, duty_score, language_score, load_score, role_score
+from referrals.matching import (Ranked, distance_score, duty_score, language_score, load_score,
+                                role_score)
 from referrals.models import Talent, TalentRole
 from referrals.rotation import duty_state
 
@@ -29,15 +30,8 @@ TITLES = {"role": _l("Role fit"), "duty": _l("On duty that day"), "language": _l
 
 
 @dataclass
-class Candidate:
-    talent: Talent
-    score: float
-    components: dict[str, float]
-
-
-@dataclass
 class RequestRanking:
-    ranked: list[Candidate] = field(default_factory=list)
+    ranked: list[Ranked] = field(default_factory=list)
     excluded: dict[str, int] = field(default_factory=dict)
 
 
@@ -69,7 +63,7 @@ def rank_talent_for_request(request: OutreachRequest, *, limit: int = 10) -> Req
                       "load": load_score(member.open_load, member.capacity),
                       "distance": distance_score(member, unit)}
         score = round(sum(WEIGHTS[k] * v for k, v in components.items()), 4)
-        result.ranked.append(Candidate(member, score, components))
+        result.ranked.append(Ranked(member, score, components))
     result.ranked.sort(key=lambda c: (-c.score, c.talent.name, c.talent.id))
     del result.ranked[limit:]
     return result

@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 
-from desk.demo.seed import SeedContext, demo_county
+from desk.demo.seed import SeedContext, demo_county, pick_weighted
 from desk.extensions import db
 from desk.models import AuditEntry, Case
 from reports import summary
@@ -25,10 +25,6 @@ COMMENTS = {
 }
 NOT_RATED_SHARE = 0.12      # of the closed windows: the citizen could not be reached in time
 PENDING_SHARE = 0.7         # of the open windows: still waiting in today's work list
-
-
-def _pick(rng, weighted):
-    return rng.choices([v for v, _ in weighted], weights=[w for _, w in weighted])[0]
 
 
 def _stamp(day, rng) -> datetime:
@@ -59,8 +55,8 @@ def seed(ctx: SeedContext) -> None:
             row["status"] = CallbackStatus.not_rated_in_time.value
             rows.append(row)
             continue
-        rating = Rating.dissatisfied if reopened else _pick(rng, RATINGS)
-        channel = _pick(rng, CHANNELS)
+        rating = Rating.dissatisfied if reopened else pick_weighted(rng, RATINGS)
+        channel = pick_weighted(rng, CHANNELS)
         last_day = min(due_on, today, case.review_requested_on or today)
         rated_on = case.concluded_on + timedelta(days=rng.randint(1, max(1, (last_day - case.concluded_on).days)))
         row.update(status=CallbackStatus.rated.value, rating=rating.value, channel=channel.value,

@@ -146,5 +146,10 @@ def _seed_users(ctx: SeedContext) -> None:
     db.session.flush()
 
 
+def pick_weighted(rng: random.Random, weighted):
+    """One value of ``[(value, weight), ...]``, drawn with the seed's generator."""
+    return rng.choices([v for v, _ in weighted], weights=[w for _, w in weighted])[0]
+
+
 def count_rows(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
