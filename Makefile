@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := run
 
-.PHONY: run test bench translations setup setup-dev system-deps browser db clean serve
+.PHONY: run test test-dates bench translations setup setup-dev system-deps browser db clean serve
 
 run: setup system-deps translations-compile db
 	@echo ""
@@ -18,6 +18,11 @@ run: setup system-deps translations-compile db
 
 test: setup-dev system-deps browser translations-compile
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# The suite (browser journeys left out) at four awkward dates under libfaketime, on SQLite and PostgreSQL.
+test-dates: setup-dev system-deps translations-compile
+	@bash .ci/system-deps dates
+	bash .ci/test-dates $(PYTEST_ARGS)
 
 bench: setup-dev system-deps translations-compile
 	$(BIN)/python tests/bench/run_all.py

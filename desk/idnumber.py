@@ -5,6 +5,8 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from desk.timeutil import local_today
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_RE = re.compile(r"^\d{17}[\dX]$")
 _MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -60,7 +62,7 @@ def validate_resident_id(value: str, today: date | None = None) -> IdCheck:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise InvalidIdNumber(_l("The birth date in this ID number does not exist."), "date") from None
-    if born > (today or date.today()) or born.year < 1900:
+    if born > (today or local_today()) or born.year < 1900:
         raise InvalidIdNumber(_l("The birth date in this ID number is not possible."), "date")
     if check_digit(number[:17]) != number[17]:
         raise InvalidIdNumber(_l("The check digit does not match: please check the number again."), "checksum")

@@ -9,7 +9,6 @@ from desk.demo import catalog, people
 from desk.demo.seed import SeedContext, demo_county, pick_weighted
 from desk.extensions import db
 from desk.models import Channel, DemandBranch, Level, Outcome, PetitionType
-from desk.timeutil import freeze
 from intake import tickets
 from intake.models import Ticket, TicketStatus
 from intake.reception import PersonInput, VisitInput, register_visit
@@ -42,8 +41,7 @@ def seed(ctx: SeedContext) -> None:
         with ctx.bar(days, "cases") as items:
             for age in items:
                 received = today - timedelta(days=age)
-                stamp = _at(received, rng)
-                freeze(stamp)
+                stamp = ctx.clock(_at(received, rng))
                 if history and rng.random() < 0.12:
                     _repeat_visit(rng, actor, ctx, history, received)
                     continue
@@ -56,7 +54,7 @@ def seed(ctx: SeedContext) -> None:
                 _advance(rng, visit.case, actor, received, today, ctx)
             _todays_queue(rng, ctx, county, actor, population, leaves)
     finally:
-        freeze(None)
+        ctx.clock()
     ctx.extra["case_ids"] = [case.id for case, _p, _pl in history]
     db.session.flush()
 
@@ -97,7 +95,7 @@ def _repeat_visit(rng, actor, ctx, history, received):
                       facts=case.facts, link_case_id=case.id, person_id=case.petitioners[0].id,
                       received_on=received)
     visit = register_visit(actor=actor, site=ctx.sites.get(case.county_id), data=data)
-    _finish_ticket(visit, _at(received, rng))
+    _finish_ticket(visit, min(_at(received, rng), ctx.now))
 
 
 def _finish_ticket(visit, stamp):
@@ -117,7 +115,7 @@ def _advance(rng, case, actor, received, today, ctx):
     decided = received + timedelta(days=rng.randint(1, 12 if rng.random() < 0.9 else 20))
     if decided > today:
         return
-    _at_day(decided, rng)
+    _at_day(ctx, decided, rng)
     if case.demand_branch == DemandBranch.litigation or rng.random() < 0.08:
         litigation = case.demand_branch == DemandBranch.litigation
         cases.refuse_case(case, actor=actor, on=decided,
@@ -130,14 +128,14 @@ def _advance(rng, case, actor, received, today, ctx):
     if rng.random() < 0.06:
         extended = decided + timedelta(days=rng.randint(40, 58))
         if extended <= today:
-            _at_day(extended, rng)
+            _at_day(ctx, extended, rng)
             if case.status == cases.S.accepted:
                 cases.start_work(case, actor=actor)
             cases.extend_case(case, actor=actor, on=extended, reason="案情复杂，需进一步调查核实")
     concluded = decided + timedelta(days=rng.randint(5, 75))
     if concluded > today or rng.random() < 0.07:
         return  # still in progress; some of these are overdue
-    _at_day(concluded, rng)
+    _at_day(ctx, concluded, rng)
     result = rng.choices(list(Outcome), weights=[45, 40, 15])[0]
     cases.conclude_case(case, actor=actor, on=concluded, outcome=result,
                         opinion=catalog.outcome_text(rng, case.category.code, result.value),
@@ -145,42 +143,42 @@ def _advance(rng, case, actor, received, today, ctx):
     if rng.random() < 0.04 and concluded + timedelta(days=10) <= today:
         review = concluded + timedelta(days=rng.randint(3, 25))
         if review <= today:
-            _at_day(review, rng)
+            _at_day(ctx, review, rng)
             cases.reopen_for_review(case, actor=actor, on=review, reason="信访人对处理意见不服，申请复查")
             return
     closed = concluded + timedelta(days=rng.randint(10, 30))
     if closed <= today and rng.random() < 0.75:
-        _at_day(closed, rng)
+        _at_day(ctx, closed, rng)
         cases.close_case(case, actor=actor, on=closed)
 
 
-def _at_day(day, rng):
-    freeze(_at(day, rng))
+def _at_day(ctx, day, rng):
+    ctx.clock(_at(day, rng))
 
 
 def _todays_queue(rng, ctx, county, actor, population, leaves):
     """Walk-ins today at the county center, in every queue state, so the board and display show something."""
     site = ctx.sites[county.id]
-    base = datetime.combine(ctx.today, time(1, 0))
+    # from 09:00, or earlier when the demo is made before the morning's queue could have formed
+    base = min(ctx.today_at(9), max(ctx.today_at(0), ctx.now - timedelta(minutes=110)))
     local = [p for p in population if p[1].county_id == county.id]
     for n in range(9):
-        stamp = base + timedelta(minutes=11 * n)
-        freeze(stamp)
+        stamp = ctx.clock(base + timedelta(minutes=11 * n))
         person, place = rng.choice(local)
         data = _visit_input(rng, person, place, rng.choice(leaves), ctx.today, stamp)
         data.channel = Channel.walk_in
         visit = register_visit(actor=actor, site=site, data=data)
         ticket = db.session.scalar(db.select(Ticket).where(Ticket.visit_id == visit.id))
         if n < 3:
-            freeze(stamp + timedelta(minutes=6))
+            ctx.clock(stamp + timedelta(minutes=6))
             tickets.call(ticket, actor=actor, reason="demo")
             tickets.start(ticket, actor=actor)
-            freeze(stamp + timedelta(minutes=20))
+            ctx.clock(stamp + timedelta(minutes=20))
             tickets.finish(ticket, actor=actor)
         elif n == 3:
             tickets.no_show(ticket, actor=actor)
         elif n in (4, 5):
-            freeze(stamp + timedelta(minutes=5))
+            ctx.clock(stamp + timedelta(minutes=5))
             tickets.call(ticket, actor=actor, reason="demo")
             if n == 5:
                 tickets.start(ticket, actor=actor)

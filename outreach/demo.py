@@ -9,7 +9,6 @@ from desk.demo import catalog, people
 from desk.demo.seed import SeedContext, demo_county
 from desk.extensions import db
 from desk.models import AuditEntry, Case, CaseStatus, Category, Channel, Level, OrgUnit, PetitionType
-from desk.timeutil import freeze
 from intake.reception import PersonInput, VisitInput
 from outreach import assignments, field, mediation
 from outreach.matching import KIND_ROLES
@@ -39,7 +38,7 @@ def seed(ctx: SeedContext) -> None:
         _current(ctx, county, villages, demo, requester)
         _mediations(ctx, county, demo, requester)
     finally:
-        freeze(None)
+        ctx.clock()
     db.session.flush()
 
 
@@ -141,7 +140,7 @@ def _current(ctx, county, villages, demo, requester) -> None:
     rng, today = ctx.rng, ctx.today
     if requester is None:
         return
-    freeze(datetime.combine(today, time(0, 30)))  # 08:30 in China
+    ctx.clock(ctx.today_at(8, 30))
 
     def ask(kind, days, village, start=9, people_count=20, languages=("cantonese", "taishanese")):
         site = ctx.sites.get(village.id) or ctx.sites.get(village.town_id)
@@ -208,7 +207,7 @@ def _mediations(ctx, county, demo, requester) -> None:
     mediator = demo.get("mediator") or demo.get("mediator2")
     for n, case in enumerate(cases):
         started = today - timedelta(days=[12, 6, 20][n])
-        freeze(datetime.combine(started, time(2, 0)))
+        ctx.clock(datetime.combine(started, time(2, 0)))
         item = mediation.start_mediation(case, actor=requester, mediator=mediator, on=started)
         names = [p.name for p in item.parties]
         mediation.record_session(item, actor=requester, held_on=started, place="台山市信访超市人民调解室",
@@ -218,7 +217,7 @@ def _mediations(ctx, county, demo, requester) -> None:
         if n == 0:
             agreed = started + timedelta(days=5)
             db.session.flush()
-            freeze(datetime.combine(agreed, time(3, 0)))
+            ctx.clock(datetime.combine(agreed, time(3, 0)))
             mediation.record_agreement(
                 item, actor=requester, facts=case.facts or case.title,
                 disputes="赔偿金额及支付方式。", responsibilities="乙方对损失负主要责任，甲方负次要责任。",
@@ -228,7 +227,7 @@ def _mediations(ctx, county, demo, requester) -> None:
         elif n == 2:
             ended = started + timedelta(days=9)
             db.session.flush()
-            freeze(datetime.combine(ended, time(3, 0)))
+            ctx.clock(datetime.combine(ended, time(3, 0)))
             mediation.end_without_agreement(item, actor=requester, status=MediationStatus.terminated,
                                             outcome="乙方拒绝继续参加调解。",
                                             routes_told="可向人民法院提起诉讼；劳动争议可申请劳动人事争议仲裁。", on=ended)

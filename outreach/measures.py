@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from desk.extensions import db
 from desk.models import OrgUnit, Site
-from outreach.models import ServiceRecord
+from outreach.models import ServiceKind, ServiceRecord
 from referrals.models import Talent
 
 GROUPINGS = ("kind", "site", "talent")
@@ -23,7 +23,9 @@ def person_times(*, unit: OrgUnit, start: date, end: date, by: str = "kind") -> 
     """Service records and people served inside ``unit`` with start <= served_on < end, grouped ``by``
     "kind", "site" or "talent"; each row: key, label, services (records), people (sum of people served).
 
-    Rows come biggest first (by people, then services); an empty period gives an empty list."""
+    Rows come biggest first (by people, then services, then label). By kind, every service kind has its row,
+    zero included, so a quiet month still shows what the desk offers; by site or member, only those that
+    served appear."""
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {GROUPINGS}")
     r = ServiceRecord
@@ -31,9 +33,10 @@ def person_times(*, unit: OrgUnit, start: date, end: date, by: str = "kind") -> 
     services, people = sa.func.count(r.id).label("services"), sa.func.coalesce(sa.func.sum(r.people_served), 0)
     people = people.label("people")
     if by == "kind":
-        rows = db.session.execute(sa.select(r.kind, services, people).where(*where).group_by(r.kind)).all()
-        result = [{"key": kind.value, "label": str(kind.title), "services": n, "people": int(p)}
-                  for kind, n, p in rows]
+        counted = {kind: (n, int(p)) for kind, n, p in
+                   db.session.execute(sa.select(r.kind, services, people).where(*where).group_by(r.kind))}
+        result = [{"key": kind.value, "label": str(kind.title), "services": counted.get(kind, (0, 0))[0],
+                   "people": counted.get(kind, (0, 0))[1]} for kind in ServiceKind]
     elif by == "talent":
         rows = db.session.execute(sa.select(r.talent_id, Talent.name, services, people)
                                   .join(Talent, Talent.id == r.talent_id).where(*where)
@@ -42,7 +45,7 @@ def person_times(*, unit: OrgUnit, start: date, end: date, by: str = "kind") -> 
                   for talent_id, name, n, p in rows]
     else:
         result = _by_site(where, services, people)
-    result.sort(key=lambda row: (-row["people"], -row["services"], str(row["label"])))
+    result.sort(key=lambda row: (-row["people"], -row["services"], str(row["key"])))
     return result
 
 

@@ -232,7 +232,7 @@ def measures():
     if request.args and not form.validate():
         abort(400)
     today = local_today()
-    start = form.start.data or today.replace(day=1)
+    start = form.start.data or today - timedelta(days=29)   # the last 30 days: "a month" on any date
     end_inclusive = form.end.data or today
     if end_inclusive < start:
         form.end.errors = [_("The end is before the start.")]

@@ -5,7 +5,7 @@ officer's department (人社局) to sign for, handle and report back, and one to
 History is written as rows with their audit trail (the cases it hangs on are long closed, so the
 issue service, which wants an open case, does not apply); the fresh orders go through the services."""
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -13,7 +13,7 @@ from flask import current_app
 from desk.demo.seed import SeedContext, demo_county, demo_town
 from desk.extensions import db
 from desk.models import OPEN_STATUSES, AuditEntry, Case, Category, next_number
-from desk.timeutil import freeze, to_local
+from desk.timeutil import to_local
 from referrals import orders
 from referrals.order_jobs import run_order_clocks
 from referrals.order_models import DispatchOrder, OrderPriority, OrderReport, OrderStatus as S
@@ -51,7 +51,7 @@ def seed(ctx: SeedContext) -> None:
     departments = {code: d for (county_id, code), d in ctx.departments.items() if county_id == county.id}
     if not departments:
         return
-    now = datetime.combine(ctx.today, time(1, 0))        # 09:00 in China on the demo day
+    now = ctx.today_at(9)        # 09:00 in China on the demo day (or just before the demo's now)
     rows = db.session.execute(
         sa.select(Case.id, Case.created_at, Case.city_id, Case.county_id, Case.town_id, Case.village_id,
                   Case.grid_id, Category.department_code)
@@ -82,10 +82,10 @@ def seed(ctx: SeedContext) -> None:
     if commander is not None and officer is not None and officer.department_id:
         _fresh(ctx, rng, town, commander, officer, now)
     try:
-        freeze(now)
+        ctx.clock(now)
         run_order_clocks(now)   # overdue and escalations of the history, as the scheduler would have
     finally:
-        freeze(None)
+        ctx.clock()
     db.session.flush()
 
 
@@ -202,23 +202,23 @@ def _fresh(ctx, rng, town, commander, officer, now: datetime) -> None:
         for (hours, days, priority, reach), case in zip(plan, cases):
             at = now - timedelta(hours=hours)
             # audit rows take their time when flushed: flush each step before the clock moves on
-            freeze(at)
+            ctx.clock(at)
             order = orders.issue_dispatch_order(
                 case, actor=commander, department_id=officer.department_id, deadline_days=days, priority=priority,
                 instructions=rng.choice(INSTRUCTIONS["hrss"]), now=at)
             db.session.flush()
             if reach == "issued":
                 continue
-            freeze(at + timedelta(hours=1))
+            ctx.clock(at + timedelta(hours=1))
             orders.sign_order(order, actor=officer, now=at + timedelta(hours=1))
             if reach != "signed":
                 orders.start_order(order, actor=officer)
             db.session.flush()
             if reach in ("signed", "in_progress"):
                 continue
-            freeze(at + timedelta(hours=30))
+            ctx.clock(at + timedelta(hours=30))
             orders.report_order(order, actor=officer, text=REPORT_TEXT[0], staff_visits=3,
                                 now=at + timedelta(hours=30))
             db.session.flush()
     finally:
-        freeze(None)
+        ctx.clock()

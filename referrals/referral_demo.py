@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from desk.demo.seed import SeedContext, demo_county
 from desk.extensions import db
 from desk.models import Case, CaseStatus
-from desk.timeutil import freeze, utcnow
+from desk.timeutil import utcnow
 from referrals import offers
 from referrals.matching import rank_talent_for_case
 from desk.models import AuditEntry
@@ -30,7 +30,7 @@ def seed(ctx: SeedContext) -> None:
             if ranked:
                 _historic(case, ranked[0], rng)
         for n, case in enumerate(open_cases[:12]):
-            _at(ctx.today - timedelta(days=rng.randint(1, 20)), rng)
+            _at(ctx, ctx.today - timedelta(days=rng.randint(1, 20)), rng)
             ranked = rank_talent_for_case(case, limit=3).ranked
             if not ranked:
                 continue
@@ -45,7 +45,7 @@ def seed(ctx: SeedContext) -> None:
                     offers.check_in(referral, actor=actor)
         # Fresh offers for the demo logins, made now so that they are still open when the demo starts:
         # one personal, one to their room.
-        freeze(None)
+        ctx.clock()
         fresh = [c for c in open_cases[12:] if not c.parties or True][:2]
         if mediator is not None and fresh:
             offers.refer_to_talent(fresh[0], mediator, actor=actor, score=0.8)
@@ -54,7 +54,7 @@ def seed(ctx: SeedContext) -> None:
         if mediator2 is not None:
             mediator2.room_id = mediator.room_id if mediator is not None else mediator2.room_id
     finally:
-        freeze(None)
+        ctx.clock()
     db.session.flush()
 
 
@@ -77,5 +77,5 @@ def _historic(case, ranked, rng) -> None:
                                   from_state=src, to_state=dst))
 
 
-def _at(day, rng):
-    freeze(datetime.combine(day, time(1, 0)) + timedelta(minutes=rng.randint(0, 400)))
+def _at(ctx, day, rng):
+    ctx.clock(datetime.combine(day, time(1, 0)) + timedelta(minutes=rng.randint(0, 400)))

@@ -27,8 +27,9 @@ NOT_RATED_SHARE = 0.12      # of the closed windows: the citizen could not be re
 PENDING_SHARE = 0.7         # of the open windows: still waiting in today's work list
 
 
-def _stamp(day, rng) -> datetime:
-    return datetime.combine(day, time(1, 0)) + timedelta(minutes=rng.randint(0, 480))
+def _stamp(ctx, day, rng) -> datetime:
+    """Office hours on ``day``, never after the demo's now."""
+    return min(datetime.combine(day, time(1, 0)) + timedelta(minutes=rng.randint(0, 480)), ctx.now)
 
 
 def seed(ctx: SeedContext) -> None:
@@ -60,7 +61,7 @@ def seed(ctx: SeedContext) -> None:
         last_day = min(due_on, today, case.review_requested_on or today)
         rated_on = case.concluded_on + timedelta(days=rng.randint(1, max(1, (last_day - case.concluded_on).days)))
         row.update(status=CallbackStatus.rated.value, rating=rating.value, channel=channel.value,
-                   comment=rng.choice(COMMENTS[rating]) or None, rated_at=_stamp(min(rated_on, last_day), rng),
+                   comment=rng.choice(COMMENTS[rating]) or None, rated_at=_stamp(ctx, min(rated_on, last_day), rng),
                    recorded_by_id=None if channel == CallbackChannel.tracking_code else staff.id)
         rows.append(row)
     if rows:
@@ -73,7 +74,7 @@ def seed(ctx: SeedContext) -> None:
                                "to_state": "rated", "detail": {"case": row["case_id"], "round": 1,
                                                                 "rating": row["rating"], "channel": row["channel"]}})
             elif row["status"] == CallbackStatus.not_rated_in_time.value:
-                audits.append({"at": _stamp(row["due_on"] + timedelta(days=1), rng), "actor_id": None,
+                audits.append({"at": _stamp(ctx, row["due_on"] + timedelta(days=1), rng), "actor_id": None,
                                "entity": "callback", "entity_id": callback_id, "action": "not_rated_in_time",
                                "from_state": "pending", "to_state": "not_rated_in_time", "detail": None})
         if audits:

@@ -18,6 +18,14 @@ from tests.factories import World, build_world, make_user
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
+if os.environ.get("FAKETIME"):
+    # Under `make test-dates` libfaketime (0.9.10) answers Python's absolute monotonic clock_nanosleep
+    # with EINVAL, so time.sleep fails; a timed wait on an event sleeps the same through another call.
+    import threading
+    import time
+
+    time.sleep = lambda seconds: threading.Event().wait(seconds)
+
 
 def _postgres_url() -> str | None:
     url = os.environ.get("TEST_DATABASE_URL")
@@ -98,6 +106,30 @@ def _empty_all_tables() -> None:
         else:
             for table in reversed(tables):
                 conn.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def _release_clock():
+    """A test that pins the desk's clock never leaves it pinned for the next one."""
+    yield
+    from desk.timeutil import freeze
+    freeze(None)
+
+
+@pytest.fixture
+def clock():
+    """``clock("2026-11-20 10:00")`` pins the desk's clock at that China wall-clock time (or a naive UTC
+    ``datetime``); returns the naive UTC moment. For tests whose expectations hold only at a known date."""
+    from datetime import datetime, timezone
+
+    from desk.timeutil import LOCAL, freeze
+
+    def pin(when):
+        if isinstance(when, str):
+            when = datetime.fromisoformat(when).replace(tzinfo=LOCAL).astimezone(timezone.utc).replace(tzinfo=None)
+        freeze(when)
+        return when
+    return pin
 
 
 @pytest.fixture

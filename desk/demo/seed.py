@@ -4,7 +4,7 @@ import importlib
 import random
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time as clock_time, timedelta
 
 import click
 import sqlalchemy as sa
@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from desk import orgimport
 from desk.extensions import db
 from desk.models import Category, Department, Level, OrgUnit, Role, Site, User
+from desk.timeutil import freeze, frozen_at, to_local, utc_of_local, utcnow
 
 DEMO_PASSWORD = "demo12345"
 AREA_SEEDERS = ["referrals.demo", "intake.demo", "referrals.referral_demo", "referrals.order_demo", "outreach.demo", "reports.demo"]
@@ -23,7 +24,8 @@ class SeedContext:
 
     size: str
     rng: random.Random
-    today: date
+    now: datetime          # naive UTC: the one moment the whole demo is built relative to
+    today: date            # the local (China) date of ``now``
     units: dict[str, OrgUnit] = field(default_factory=dict)           # by code
     sites: dict[int, Site] = field(default_factory=dict)              # by org unit id
     departments: dict[tuple[int, str], Department] = field(default_factory=dict)  # (county id, code)
@@ -31,6 +33,21 @@ class SeedContext:
     users: dict[str, User] = field(default_factory=dict)              # by username
     extra: dict = field(default_factory=dict)                         # what one area seeder leaves for the next
     progress: bool = False
+
+    def clock(self, stamp: datetime | None = None) -> datetime:
+        """Pin the desk's clock at ``stamp`` for what a seeder does next (back to ``now`` without one).
+
+        Never later than ``now``: a demo made at 08:00 on the 1st or at 23:30 on New Year's Eve holds
+        nothing in the future, however its seeders place "today at 09:00"."""
+        moment = self.now if stamp is None else min(stamp, self.now - timedelta(minutes=1))
+        freeze(moment)
+        return moment
+
+    def today_at(self, hour: int, minute: int = 0) -> datetime:
+        """Today at a local wall-clock time, or just before ``now`` when that time has not come yet (and
+        never before today's local midnight)."""
+        midnight = utc_of_local(self.today, clock_time(0))
+        return max(midnight, min(utc_of_local(self.today, clock_time(hour, minute)), self.now - timedelta(minutes=1)))
 
     def level(self, level: Level) -> list[OrgUnit]:
         return [u for u in self.units.values() if u.level == level]
@@ -58,10 +75,13 @@ class _NoBar:
 
 
 def seed_demo(size: str = "small", seed: int = 7, progress: bool = False, today: date | None = None) -> SeedContext:
-    """Create the demo city; deterministic for a seed. Expects an empty database."""
-    from desk.timeutil import local_today
+    """Create the demo city; deterministic for a seed and a moment. Expects an empty database.
+
+    Everything is built relative to one moment: the desk's clock now (or 18:00 China time on ``today``),
+    pinned while the seeders run, so that history, today's queue, offers and orders agree with each other."""
     started = time.perf_counter()
-    ctx = SeedContext(size=size, rng=random.Random(seed), today=today or local_today(), progress=progress)
+    now = utc_of_local(today, clock_time(18)) if today else utcnow()
+    ctx = SeedContext(size=size, rng=random.Random(seed), now=now, today=to_local(now).date(), progress=progress)
     steps = [("org tree", _seed_places), ("sites and rooms", _seed_sites), ("departments", _seed_departments),
              ("categories", _seed_categories), ("demo users", _seed_users)]
     for module_name in AREA_SEEDERS:
@@ -72,10 +92,12 @@ def seed_demo(size: str = "small", seed: int = 7, progress: bool = False, today:
                 raise
             continue
         steps.append((module_name, module.seed))
-    for number, (label, step) in enumerate(steps, 1):
-        ctx.say(f"[{number}/{len(steps)}] {label}")
-        step(ctx)
-        db.session.commit()
+    with frozen_at(now):
+        for number, (label, step) in enumerate(steps, 1):
+            ctx.say(f"[{number}/{len(steps)}] {label}")
+            ctx.clock()
+            step(ctx)
+            db.session.commit()
     ctx.say(f"demo data ready ({size}, seed {seed}) in {time.perf_counter() - started:.1f} s")
     return ctx
 

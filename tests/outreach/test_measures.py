@@ -45,9 +45,14 @@ def _rows(rows):
     return [(r["key"], r["services"], r["people"]) for r in rows]
 
 
-def test_by_kind(world, served):
-    assert _rows(person_times(unit=world.county, by="kind", **NOV)) == [("mediation", 2, 25), ("legal", 1, 12)]
-    assert _rows(person_times(unit=world.city, by="kind", **NOV)) == [("legal", 2, 42), ("mediation", 2, 25)]
+ZERO_KINDS = [("policy", 0, 0), ("psychological", 0, 0), ("social_work", 0, 0)]
+
+
+def test_by_kind_keeps_every_kind(world, served):
+    assert _rows(person_times(unit=world.county, by="kind", **NOV)) == [("mediation", 2, 25), ("legal", 1, 12),
+                                                                         *ZERO_KINDS]
+    assert _rows(person_times(unit=world.city, by="kind", **NOV)) == [("legal", 2, 42), ("mediation", 2, 25),
+                                                                       *ZERO_KINDS]
 
 
 def test_by_member_and_the_end_is_exclusive(world, served):
@@ -65,9 +70,11 @@ def test_by_site_counts_a_request_without_a_site_at_its_place(world, served):
 
 
 def test_scope_of_a_town_and_an_empty_period(world, served):
-    assert _rows(person_times(unit=world.town, by="kind", **NOV)) == [("mediation", 1, 20), ("legal", 1, 12)]
+    assert _rows(person_times(unit=world.town, by="kind", **NOV)) == [("mediation", 1, 20), ("legal", 1, 12),
+                                                                       *ZERO_KINDS]
     empty = person_times(unit=world.county, by="kind", start=date(2025, 1, 1), end=date(2025, 2, 1))
-    assert empty == [] and totals(empty) == {"services": 0, "people": 0}
+    assert [r["services"] for r in empty] == [0] * 5 and totals(empty) == {"services": 0, "people": 0}
+    assert person_times(unit=world.county, by="talent", start=date(2025, 1, 1), end=date(2025, 2, 1)) == []
 
 
 def test_unknown_grouping_is_refused(world):
