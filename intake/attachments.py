@@ -1,32 +1,9 @@
-"""Attachments: images and PDFs only, checked by their content, stored outside the static folder."""
-import hashlib
+"""Case attachments: the uploads a visit brings, checked and kept by the desk's upload store."""
 import os
 
-from flask_babel import lazy_gettext as _l
-
-from desk.errors import DomainError
 from desk.extensions import db
+from desk.uploads import check_upload, store_blob
 from intake.models import Attachment
-
-MAX_BYTES = 10 * 1024 * 1024
-SIGNATURES = [(b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"%PDF-", "application/pdf")]
-
-
-def sniff(data: bytes) -> str | None:
-    for magic, mime in SIGNATURES:
-        if data.startswith(magic):
-            return mime
-    return None
-
-
-def check_upload(filename: str, data: bytes) -> str:
-    """The content type by signature (the name and the browser's claim are not trusted)."""
-    if len(data) > MAX_BYTES:
-        raise DomainError(_l("%(name)s is larger than 10 MB.", name=filename), field="attachments")
-    mime = sniff(data)
-    if mime is None:
-        raise DomainError(_l("%(name)s is not a JPEG or PNG image or a PDF.", name=filename), field="attachments")
-    return mime
 
 
 def store_attachment(*, case, filename: str, data: bytes, folder: str, actor) -> Attachment:
@@ -36,15 +13,3 @@ def store_attachment(*, case, filename: str, data: bytes, folder: str, actor) ->
                             size=len(data), sha256=digest, path=path, uploaded_by_id=getattr(actor, "id", None))
     db.session.add(attachment)
     return attachment
-
-
-def store_blob(data: bytes, folder: str) -> tuple[str, str]:
-    """Keep a checked upload once by its SHA-256 under ``folder``; returns (digest, path)."""
-    digest = hashlib.sha256(data).hexdigest()
-    directory = os.path.join(folder, digest[:2])
-    os.makedirs(directory, exist_ok=True)
-    path = os.path.join(directory, digest)
-    if not os.path.exists(path):
-        with open(path, "wb") as handle:
-            handle.write(data)
-    return digest, path

@@ -4,14 +4,12 @@ Every record goes through the real services with the clock pinned to its date, s
 and timestamps are what the product would have written."""
 from datetime import datetime, time, timedelta
 
-from desk import cases
+from desk import cases, tickets
 from desk.demo import catalog, people
 from desk.demo.seed import SeedContext, demo_county, pick_weighted
 from desk.extensions import db
-from desk.models import Channel, DemandBranch, Level, Outcome, PetitionType
+from desk.models import Channel, DemandBranch, Level, Outcome, PetitionType, Ticket, TicketStatus
 from desk.timeutil import freeze
-from intake import tickets
-from intake.models import Ticket, TicketStatus
 from intake.reception import PersonInput, VisitInput, register_visit
 
 CASES = {"small": 420, "city": 3000}

@@ -1,11 +1,12 @@
 """The written notices of a case as PDFs (WeasyPrint, CJK fonts embedded)."""
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from desk import cases
 from desk.errors import DomainError
 from desk.models import Case, CaseStatus
+from desk.pdf import render_pdf_html
 from desk.timeutil import local_today
 
 # kind -> (template, title, precondition)
@@ -21,11 +22,6 @@ DOCUMENTS = {
 
 def available_documents(case: Case) -> list[tuple[str, object]]:
     return [(kind, title) for kind, (_tpl, title, ready) in DOCUMENTS.items() if ready(case)]
-
-
-def render_pdf_html(html: str) -> bytes:
-    from weasyprint import HTML
-    return HTML(string=html, base_url=current_app.root_path).write_pdf()
 
 
 def render_case_document(case: Case, kind: str, locale: str | None = None) -> bytes:

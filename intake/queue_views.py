@@ -3,13 +3,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from desk import tickets
 from desk.access import in_scope, require_roles
 from desk.errors import DomainError
 from desk.extensions import db
-from desk.models import Role, Room
+from desk.models import Role, Room, Ticket, TicketStatus
 from desk.timeutil import local_today
-from intake import tickets
-from intake.models import Ticket, TicketStatus
 from intake.views import bp, user_site
 
 ACTIONS = {"call": tickets.call, "start": tickets.start, "finish": tickets.finish, "no_show": tickets.no_show}

@@ -5,7 +5,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from desk import cases
+from desk import cases, tickets
 from desk.audit import record_audit
 from desk.crypto import lookup_hash
 from desk.errors import DomainError
@@ -13,7 +13,6 @@ from desk.extensions import db
 from desk.models import (Case, CaseParty, CaseStatus, Category, Channel, DemandBranch, OrgUnit, PetitionType, Person,
                          Site, Visit)
 from desk.timeutil import local_today
-from intake import tickets
 from intake.repeat import matter_similarity
 
 MAX_REPRESENTATIVES = 5

@@ -15,10 +15,10 @@ from desk.errors import DomainError, show_on_form
 from desk.extensions import db
 from desk.i18n import current_locale, localize_text
 from desk.transactions import begin_write, read_first
-from desk.models import Category, Channel, Level, OrgUnit, Person, Role, Site, Visit
-from intake.attachments import check_upload, store_attachment
+from desk.models import Category, Channel, Level, OrgUnit, Person, Role, Site, Ticket, Visit
+from desk.uploads import check_upload
+from intake.attachments import store_attachment
 from intake.forms import ReceptionForm
-from intake.models import Ticket
 from intake.reception import register_visit
 from intake.repeat import find_prior_cases
 

@@ -4,7 +4,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from desk.errors import DomainError
-from intake.documents import render_pdf_html
+from desk.pdf import render_pdf_html
 from outreach.models import Mediation, MediationStatus
 
 

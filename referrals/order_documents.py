@@ -3,7 +3,7 @@ from flask import render_template
 from flask_babel import lazy_gettext as _l
 
 from desk.timeutil import local_today
-from intake.documents import render_pdf_html
+from desk.pdf import render_pdf_html
 from referrals.order_models import DispatchOrder
 
 

@@ -21,7 +21,7 @@ from desk.models import Case, CaseStatus, Department, OrgUnit, Role, next_number
 from desk.notify import notify
 from desk.statemachine import StateMachine
 from desk.timeutil import LOCAL, to_local, utcnow
-from intake.attachments import check_upload, store_blob
+from desk.uploads import check_upload, store_blob
 from referrals.order_models import (DispatchOrder, OrderEvidence, OrderPriority, OrderReport, OrderStatus,
                                     dispatch_order_department)
 

@@ -139,8 +139,8 @@ def _room_referrals(room: Room) -> list[Referral]:
 
 
 def room_queue_tickets(room: Room, day) -> list:
-    """The room's tickets still waiting or being served (the intake area's queue service)."""
-    from intake.tickets import queue
+    """The room's tickets still waiting or being served (the desk's ticket queue)."""
+    from desk.tickets import queue
     return [t for t in queue(room.site_id, day, room.id) if t.status.value in ("waiting", "called", "serving")]
 
 

@@ -3,8 +3,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from desk.models import Case, OrgUnit, Visit
-from intake.models import Ticket
+from desk.models import Case, OrgUnit, Ticket, Visit
 from reports.backlog import AGE_BUCKETS, _age_bucket, _open_branches, _overdue_at
 from reports.measures import _ticket_scope, category_ids
 from reports.models import Callback, CallbackStatus, Rating

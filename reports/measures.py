@@ -12,8 +12,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from desk.extensions import db
-from desk.models import Case, CaseStatus, Category, OrgUnit, Site, Visit
-from intake.models import Ticket
+from desk.models import Case, CaseStatus, Category, OrgUnit, Site, Ticket, Visit
 from reports.backlog import AGE_BUCKETS, backlog_by_age, overdue_cases
 from reports.definitions import DEFINITIONS
 from reports.models import Callback, CallbackStatus, Rating

@@ -44,7 +44,7 @@ def _visit(world):
 
 
 def _ticket(world):
-    from intake.tickets import issue_ticket
+    from desk.tickets import issue_ticket
     ticket = issue_ticket(site=world.county_site, room=world.county_site.rooms[0])
     db.session.commit()
     return ticket.id

@@ -61,7 +61,7 @@ def build(path: str, n_history: int, seed: int = 11) -> None:
     from desk.demo.seed import seed_demo
     from desk.extensions import db
     from desk.models import Case, Category, Level, OrgUnit, Person, Site, Visit
-    from intake.models import Ticket
+    from desk.models import Ticket
     from reports.models import Callback
     app = make_app(path)
     with app.app_context():

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from desk.audit import timeline
 from desk.extensions import db
 from desk.models import Case, Person, Role, Visit
-from intake.models import Attachment, Ticket
+from desk.models import Ticket
+from intake.models import Attachment
 from tests.factories import make_case, make_person, valid_id_number
 
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from desk.extensions import db
 from desk.models import CaseStatus, Visit
-from intake.models import Ticket
+from desk.models import Ticket
 from reports import drill, measures as M
 from reports.models import Callback, CallbackStatus, Rating
 from tests.factories import make_case

@@ -1,4 +1,6 @@
-"""Queue tickets: numbered per site, day and room prefix; called in order or out of turn."""
+"""The ticket queue: numbered per site, day and room prefix; called in order or out of turn.
+
+Reception issues the tickets and calls them; the rooms' boards show who is waiting."""
 from datetime import date
 
 import sqlalchemy as sa
@@ -6,10 +8,9 @@ from flask_babel import lazy_gettext as _l
 
 from desk.errors import DomainError
 from desk.extensions import db
-from desk.models import Room, Site, next_number
+from desk.models import Room, Site, Ticket, TicketStatus, next_number
 from desk.statemachine import StateMachine
 from desk.timeutil import local_today, utcnow
-from intake.models import Ticket, TicketStatus
 
 T = TicketStatus
 TRANSITIONS = {

@@ -3,10 +3,9 @@ from datetime import date
 
 import pytest
 
+from desk import tickets
 from desk.errors import DomainError, IllegalTransition
-from desk.models import Role
-from intake import tickets
-from intake.models import TicketStatus as T
+from desk.models import Role, TicketStatus as T
 from tests.factories import make_user
 
 
