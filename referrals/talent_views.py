@@ -3,13 +3,13 @@ import uuid
 
 import click
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_login import current_user
 import sqlalchemy as sa
 
 from desk.access import get_in_scope, require_roles, scope_clause
 from desk.audit import timeline
-from desk.cli import desk_cli
 from desk.extensions import db
 from desk.models import Category, Role, Room
 from desk.params import id_arg
@@ -105,8 +105,9 @@ def talent_import_status(key):
     return render_template("referrals/talent_import.html", form=None, header=pool.CSV_HEADER, report=report, key=key)
 
 
-@desk_cli.command("import-talent")
+@click.command("import-talent")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
 def import_talent_command(path):
     """Import talent from a UTF-8 CSV file, with a progress bar and a per-row report."""
     with open(path, encoding="utf-8-sig") as handle:

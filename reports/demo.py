@@ -1,8 +1,8 @@
 """Demo callbacks for every concluded case of the last 13 months, and last month's archived summaries.
 
-Runs last (AREA_SEEDERS), so every other area's records exist. Bulk inserts: the city-size demo has a few
-thousand concluded cases. Summaries are only claimed here; each PDF is rendered on its first download, so
-`make run` starts in seconds.
+Runs last (the demo seed's follow-up stage), so every other area's records exist. Bulk inserts: the
+city-size demo has a few thousand concluded cases. Summaries are only claimed here; each PDF is rendered
+on its first download, so `make run` starts in seconds.
 """
 from datetime import datetime, time, timedelta
 

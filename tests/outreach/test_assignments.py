@@ -224,8 +224,7 @@ def test_reminder_fires_once_the_day_before_and_again_after_a_reschedule(world, 
 
 
 def test_the_job_runs_through_the_scheduler(app, world, staff):
-    from desk.scheduler import JOBS, load_job_modules, run_job
-    load_job_modules()
+    from desk.scheduler import JOBS, run_job
     assert {"outreach_reminders", "judicial_confirmation_reminders"} <= set(JOBS)
     db.session.commit()
     freeze(datetime(2026, 11, 25, 10, 0))

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from desk.extensions import db
 from desk.models import Notification, Role
-from desk.scheduler import JOBS, load_job_modules, run_job
+from desk.scheduler import JOBS, run_job
 from referrals import order_jobs, orders
 from referrals.order_models import DispatchOrder
 from tests.factories import make_case, make_user
@@ -121,7 +121,6 @@ def test_a_signed_order_in_time_is_not_escalated(setup):
 
 
 def test_the_scheduled_job_is_registered_and_runs_under_its_lease(setup, app):
-    load_job_modules()
     assert "order_clocks" in JOBS
     run = run_job("order_clocks", now=setup.order.sign_due_at + timedelta(minutes=1))
     assert run.ok and run.count == 1

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from desk import cases
 from desk.extensions import db
 from desk.models import AuditEntry, Case, CaseStatus, Outcome, Role
-from desk.scheduler import load_job_modules, run_job
+from desk.scheduler import run_job
 from desk.timeutil import freeze
 from reports import callbacks
 from reports.models import Callback, CallbackStatus, Rating
@@ -159,7 +159,6 @@ def test_not_rated_in_time_after_the_window_and_the_job_twice_is_the_same(app, w
     late = concluded(world, date(2026, 11, 1))      # window: 1 Nov + 15 = 16 Nov, passed on 20 Nov
     on_time = concluded(world, date(2026, 11, 6))   # 21 Nov: still open
     edge = concluded(world, date(2026, 11, 5))      # 20 Nov: last day today, still open
-    load_job_modules()
     first = run_job("callbacks_not_rated_in_time", now=NOW)
     states = {c.id: callback_of(c).status for c in (late, on_time, edge)}
     second = run_job("callbacks_not_rated_in_time", now=NOW)

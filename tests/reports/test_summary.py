@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from desk import cases
 from desk.extensions import db
 from desk.models import Channel, Outcome, Role, Visit
-from desk.scheduler import load_job_modules, run_job
+from desk.scheduler import run_job
 from reports import callbacks, summary
 from reports.models import Callback, MonthlySummary
 from tests.factories import make_case
@@ -139,7 +139,6 @@ def test_bad_arguments_are_domain_errors(world):
 
 
 def test_scheduled_run_archives_exactly_one_per_scope_month_and_language(october):
-    load_job_modules()
     first = run_job("monthly_summaries", now=GENERATED)
     second = run_job("monthly_summaries", now=GENERATED)
     rows = db.session.execute(sa.select(MonthlySummary.unit_id, MonthlySummary.year, MonthlySummary.month,
