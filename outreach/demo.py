@@ -10,7 +10,7 @@ from desk.demo.seed import SeedContext, demo_county
 from desk.extensions import db
 from desk.models import AuditEntry, Case, CaseStatus, Category, Channel, Level, OrgUnit, PetitionType
 from desk.timeutil import freeze
-from intake.reception import PersonInput, VisitInput
+from intake.reception.services import PersonInput, VisitInput
 from outreach import assignments, field, mediation
 from outreach.matching import KIND_ROLES
 from outreach.models import (AssignmentStatus as A, MediationStatus, OutreachAssignment, OutreachRequest,

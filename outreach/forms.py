@@ -5,7 +5,7 @@ from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, S
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from desk.params import plausible_date
-from intake.forms import ReceptionForm
+from intake.reception.forms import ReceptionForm
 from outreach.models import MediationStatus, ServiceKind
 from referrals.models import LANGUAGES
 

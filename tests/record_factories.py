@@ -51,7 +51,7 @@ def _ticket(world):
 
 
 def _attachment(world):
-    from intake.models import Attachment
+    from intake.cases.models import Attachment
     case = make_case(world)
     attachment = Attachment(case_id=case.id, filename="a.pdf", mime="application/pdf", size=5, sha256="0" * 64,
                             path="/nonexistent")

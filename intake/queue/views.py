@@ -9,7 +9,8 @@ from desk.errors import DomainError
 from desk.extensions import db
 from desk.models import Role, Room, Ticket, TicketStatus
 from desk.timeutil import local_today
-from intake.views import bp, user_site
+from intake import bp
+from intake.reception.services import user_site
 
 ACTIONS = {"call": tickets.call, "start": tickets.start, "finish": tickets.finish, "no_show": tickets.no_show}
 
@@ -29,7 +30,7 @@ def queue_board():
     by_room = {room.id: [] for room in site.rooms}
     for ticket in tickets.queue(site.id, today):
         by_room.setdefault(ticket.room_id, []).append(ticket)
-    return render_template("intake/queue_board.html", site=site, by_room=by_room, today=today,
+    return render_template("intake/queue/board.html", site=site, by_room=by_room, today=today,
                            TicketStatus=TicketStatus)
 
 
@@ -41,7 +42,7 @@ def queue_display():
     called = sorted((t for t in all_tickets if t.status in (TicketStatus.called, TicketStatus.serving)),
                     key=lambda t: t.called_at, reverse=True)
     waiting = [t for t in all_tickets if t.status == TicketStatus.waiting]
-    return render_template("intake/queue_display.html", site=site, called=called[:8], waiting=waiting[:24])
+    return render_template("intake/queue/display.html", site=site, called=called[:8], waiting=waiting[:24])
 
 
 @bp.route("/rooms/<int:room_id>/next", methods=["POST"])

@@ -3,7 +3,7 @@ import os
 
 from desk.extensions import db
 from desk.uploads import check_upload, store_blob
-from intake.models import Attachment
+from intake.cases.models import Attachment
 
 
 def store_attachment(*, case, filename: str, data: bytes, folder: str, actor) -> Attachment:

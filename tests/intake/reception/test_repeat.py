@@ -1,6 +1,6 @@
 """Repeat-visit detection: same person by ID, phone or name in the town; similar matter; never merge two people."""
 from desk.extensions import db
-from intake.repeat import LIKELY_SAME, find_prior_cases, text_similarity
+from intake.reception.repeat import LIKELY_SAME, find_prior_cases, text_similarity
 from tests.factories import make_case, make_person, valid_id_number
 
 WAGES = "本人在某建筑工地务工，包工头拖欠工资共计3.6万元，多次讨要未果。"

@@ -3,11 +3,10 @@ import itertools
 import os
 import time
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from desk.access import get_in_scope, in_scope, require_roles, scope_clause
 from desk.audit import record_audit
@@ -15,23 +14,15 @@ from desk.errors import DomainError, show_on_form
 from desk.extensions import db
 from desk.i18n import current_locale, localize_text
 from desk.transactions import begin_write, read_first
-from desk.models import Category, Channel, Level, OrgUnit, Person, Role, Site, Ticket, Visit
+from desk.models import Category, Channel, Level, OrgUnit, Person, Role, Ticket, Visit
 from desk.uploads import check_upload
-from intake.attachments import store_attachment
-from intake.forms import ReceptionForm
-from intake.reception import register_visit
-from intake.repeat import find_prior_cases
+from intake import bp
+from intake.cases.attachments import store_attachment
+from intake.reception.forms import ReceptionForm
+from intake.reception.repeat import find_prior_cases
+from intake.reception.services import register_visit, user_site
 
-bp = Blueprint("intake", __name__)
 RECEPTION = (Role.receptionist,)
-
-
-def user_site(user) -> Site | None:
-    """The receptionist's own site, else the site of their org unit, with its rooms (a ticket needs one)."""
-    rooms = selectinload(Site.rooms)
-    if user.site_id:
-        return db.session.get(Site, user.site_id, options=[rooms])
-    return db.session.scalar(sa.select(Site).where(Site.org_unit_id == user.org_unit_id).options(rooms))
 
 
 CHOICES_SECONDS = 300
@@ -121,7 +112,7 @@ def reception():
         else:
             db.session.commit()
             return redirect(url_for("intake.registered", visit_id=visit_id))
-    return render_template("intake/reception.html", form=form, **context)
+    return render_template("intake/reception/walk_in.html", form=form, **context)
 
 
 @bp.route("/lookup", methods=["POST"])
@@ -132,7 +123,7 @@ def lookup():
     form = ReceptionForm()
     _choices(form)
     form.validate()
-    return render_template("intake/_lookup.html", form=form, **_lookup(form))
+    return render_template("intake/reception/_lookup.html", form=form, **_lookup(form))
 
 
 @bp.route("/visits/<int:visit_id>")
@@ -140,7 +131,7 @@ def lookup():
 def registered(visit_id):
     visit = get_in_scope(Visit, visit_id, current_user)
     ticket = db.session.scalar(sa.select(Ticket).where(Ticket.visit_id == visit.id))
-    return render_template("intake/registered.html", visit=visit, case=visit.case, ticket=ticket)
+    return render_template("intake/reception/registered.html", visit=visit, case=visit.case, ticket=ticket)
 
 
 @bp.route("/people/<int:person_id>/reveal", methods=["POST"])
@@ -152,8 +143,5 @@ def reveal_id(person_id):
         abort(404)
     record_audit(actor=current_user, entity="person", entity_id=person.id, action="reveal_id")
     db.session.commit()
-    return render_template("intake/_revealed.html", person=person)
+    return render_template("intake/reception/_revealed.html", person=person)
 
-
-from intake import case_views  # noqa: E402,F401  (case pages share this blueprint)
-from intake import queue_views  # noqa: E402,F401

@@ -4,6 +4,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from desk import cases, tickets
 from desk.audit import record_audit
@@ -13,7 +14,7 @@ from desk.extensions import db
 from desk.models import (Case, CaseParty, CaseStatus, Category, Channel, DemandBranch, OrgUnit, PetitionType, Person,
                          Site, Visit)
 from desk.timeutil import local_today
-from intake.repeat import matter_similarity
+from intake.reception.repeat import matter_similarity
 
 MAX_REPRESENTATIVES = 5
 
@@ -45,6 +46,14 @@ class VisitInput:
     person_id: int | None = None        # ...and that the visitor is this earlier person (found by phone/name)
     submission_key: str | None = None   # one per rendered form: a double submit creates one visit
     received_on: date | None = None
+
+
+def user_site(user) -> Site | None:
+    """The receptionist's own site, else the site of their org unit, with its rooms (a ticket needs one)."""
+    rooms = selectinload(Site.rooms)
+    if user.site_id:
+        return db.session.get(Site, user.site_id, options=[rooms])
+    return db.session.scalar(sa.select(Site).where(Site.org_unit_id == user.org_unit_id).options(rooms))
 
 
 def upsert_person(data: PersonInput, place: OrgUnit) -> Person:

@@ -7,7 +7,7 @@ from desk.audit import timeline
 from desk.extensions import db
 from desk.models import Case, Person, Role, Visit
 from desk.models import Ticket
-from intake.models import Attachment
+from intake.cases.models import Attachment
 from tests.factories import make_case, make_person, valid_id_number
 
 

@@ -12,11 +12,11 @@ from desk.extensions import db
 from desk.models import Case, Category, Outcome, Role
 from desk.timeutil import local_today
 from desk.workcalendar import default_calendar
-from intake.case_forms import CaseFilterForm, ConcludeForm, EmptyForm, ReasonForm, RefuseForm
-from intake.cases import CaseFilters, export_csv, page_of_cases
-from intake.documents import available_documents, render_case_document
-from intake.models import Attachment
-from intake.views import bp
+from intake import bp
+from intake.cases.forms import CaseFilterForm, ConcludeForm, EmptyForm, ReasonForm, RefuseForm
+from intake.cases.services import CaseFilters, export_csv, page_of_cases
+from intake.cases.documents import available_documents, render_case_document
+from intake.cases.models import Attachment
 
 VIEWERS = (Role.receptionist, Role.commander, Role.admin, Role.official, Role.callback_staff)
 ACTORS = (Role.receptionist, Role.commander, Role.admin)
@@ -48,7 +48,7 @@ def _render_detail(case: Case, forms: dict | None = None, status: int = 200):
     can_act = current_user.has_role(*ACTORS)
     attachments = db.session.scalars(sa.select(Attachment).where(Attachment.case_id == case.id)).all()
     notice = default_calendar().fallback_notice(case.conclude_due or case.register_due)
-    return render_template("intake/case_detail.html", case=case, clocks=cases.clocks(case),
+    return render_template("intake/cases/detail.html", case=case, clocks=cases.clocks(case),
                            entries=timeline("case", case.id), forms=forms if can_act else {},
                            documents=available_documents(case), attachments=attachments,
                            calendar_notice=notice), status
@@ -148,7 +148,7 @@ def case_list():
     rows, next_cursor = page_of_cases(current_user, filters, local_today(), before=request.args.get("before"),
                                       soon_days=current_app.config["DUE_SOON_DAYS"])
     args = {k: v for k, v in request.args.items() if k != "before" and v}
-    return render_template("intake/case_list.html", form=form, cases=rows, today=local_today(),
+    return render_template("intake/cases/list.html", form=form, cases=rows, today=local_today(),
                            next_url=url_for("intake.case_list", before=next_cursor, **args) if next_cursor else None,
                            export_url=url_for("intake.case_export", **args))
 

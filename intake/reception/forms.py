@@ -13,7 +13,7 @@ from desk.errors import DomainError
 from desk.extensions import db
 from desk.models import Category, Channel, DemandBranch, OrgUnit, PetitionType
 from desk.widgets import CachedSelect
-from intake.reception import MAX_REPRESENTATIVES, PersonInput, VisitInput
+from intake.reception.services import MAX_REPRESENTATIVES, PersonInput, VisitInput
 
 REPRESENTATIVE_ROWS = MAX_REPRESENTATIVES + 1  # one row more than allowed, so a sixth can be refused
 

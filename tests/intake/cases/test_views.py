@@ -125,7 +125,7 @@ def test_list_filters_keyset_and_search(login_as, world):
     assert later[0].reference in client.get("/intake/cases?status=accepted").get_data(as_text=True)
     assert by_phone.reference in client.get("/intake/cases?q=137-0000-9999").get_data(as_text=True)
     assert by_phone.reference in client.get("/intake/cases?q=赵六").get_data(as_text=True)
-    from intake.cases import CaseFilters, page_of_cases
+    from intake.cases.services import CaseFilters, page_of_cases
     seen, cursor = [], None
     while True:
         rows, cursor = page_of_cases(client.user, CaseFilters(), today, before=cursor, limit=3)
@@ -146,7 +146,7 @@ def test_csv_export_is_masked(login_as, world):
 def test_list_queries_use_indexes(app, world):
     if app.extensions["sqlalchemy"].engine.dialect.name != "sqlite":
         pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
-    from intake.cases import CaseFilters, filtered_cases
+    from intake.cases.services import CaseFilters, filtered_cases
     user = make_user(world, Role.receptionist, unit=world.county)
     for filters in (CaseFilters(), CaseFilters(clock="overdue")):
         stmt = filtered_cases(user, filters, local_today()).order_by(Case.created_at.desc(), Case.id.desc())

@@ -10,7 +10,7 @@ from desk.demo.seed import SeedContext, demo_county, pick_weighted
 from desk.extensions import db
 from desk.models import Channel, DemandBranch, Level, Outcome, PetitionType, Ticket, TicketStatus
 from desk.timeutil import freeze
-from intake.reception import PersonInput, VisitInput, register_visit
+from intake.reception.services import PersonInput, VisitInput, register_visit
 
 CASES = {"small": 420, "city": 3000}
 CHANNELS = [(Channel.walk_in, 58), (Channel.phone, 10), (Channel.letter, 5), (Channel.online, 10),
