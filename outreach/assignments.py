@@ -14,7 +14,7 @@ from desk.timeutil import to_local, utcnow
 from outreach.machines import ASSIGNMENT_MACHINE, LIVE, REQUEST_MACHINE
 from outreach.models import (AssignmentStatus as A, OutreachAssignment, OutreachRequest, RequestStatus as RS,
                              ServiceKind)
-from referrals.models import LANGUAGES, Talent
+from referrals.talent.models import LANGUAGES, Talent
 
 MY_PAGE = "/outreach/my"
 

@@ -15,7 +15,7 @@ from outreach import assignments, field, mediation
 from outreach.matching import KIND_ROLES
 from outreach.models import (AssignmentStatus as A, MediationStatus, OutreachAssignment, OutreachRequest,
                              RequestStatus as RS, ServiceKind, ServiceRecord)
-from referrals.models import Talent
+from referrals.talent.models import Talent
 
 KINDS = [ServiceKind.mediation] * 4 + [ServiceKind.legal] * 3 + [ServiceKind.psychological, ServiceKind.social_work,
                                                                   ServiceKind.policy, ServiceKind.policy]

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from desk.params import plausible_date
 from intake.reception.forms import ReceptionForm
 from outreach.models import MediationStatus, ServiceKind
-from referrals.models import LANGUAGES
+from referrals.talent.models import LANGUAGES
 
 LANGUAGE_CHOICES = [(code, title) for code, title in LANGUAGES.items()]
 

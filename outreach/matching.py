@@ -11,10 +11,10 @@ from flask_babel import lazy_gettext as _l
 from desk.extensions import db
 from desk.models import OrgUnit
 from outreach.models import AssignmentStatus, OutreachAssignment, OutreachRequest, ServiceKind
-from referrals.matching import (Ranked, distance_score, duty_score, language_score, load_score,
+from referrals.talent.matching import (Ranked, distance_score, duty_score, language_score, load_score,
                                 role_score)
-from referrals.models import Talent, TalentRole
-from referrals.rotation import duty_state
+from referrals.talent.models import Talent, TalentRole
+from referrals.talent.rotation import duty_state
 
 # The first role named fits best (role_score gives it 1.0, the next 0.9, ...).
 KIND_ROLES = {

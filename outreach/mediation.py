@@ -17,7 +17,7 @@ from desk.models import OPEN_STATUSES, Case, OrgUnit, next_number
 from desk.notify import notify
 from outreach.machines import MEDIATION_MACHINE
 from outreach.models import Mediation, MediationParty, MediationSession, MediationStatus as M
-from referrals.models import Talent
+from referrals.talent.models import Talent
 
 
 def mediation_of(case: Case) -> Mediation | None:

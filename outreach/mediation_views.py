@@ -18,7 +18,7 @@ from outreach.documents import render_agreement
 from outreach.forms import AgreementForm, EndMediationForm, PartyForm, SessionForm, StartMediationForm
 from outreach.models import FollowUpCase, Mediation, MediationStatus, OutreachAssignment
 from outreach.views import bp
-from referrals.models import Talent, TalentRole
+from referrals.talent.models import Talent, TalentRole
 
 MEDIATORS = (Role.talent, Role.receptionist, Role.commander, Role.admin)
 ACTION_TITLES = {"start": _l("Mediation started"), "add_party": _l("Party added"), "session": _l("Session recorded"),

@@ -9,7 +9,7 @@ from desk.enums import TitledEnum, enum_column
 from desk.extensions import db
 from desk.models import Case, OrgUnit, PlaceMixin, Site, User
 from desk.timeutil import utcnow
-from referrals.models import Talent
+from referrals.talent.models import Talent
 
 
 class ServiceKind(TitledEnum):

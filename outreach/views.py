@@ -19,8 +19,8 @@ from outreach.measures import person_times, talent_history as talent_history_rec
 from outreach.matching import EXCLUSION_TITLES, TITLES, WEIGHTS, rank_talent_for_request
 from outreach.models import (AssignmentStatus, Mediation, OutreachAssignment, OutreachRequest, RequestStatus,
                              ServiceKind, ServiceRecord)
-from referrals.models import LANGUAGES, Talent
-from referrals.rotation import duty_state
+from referrals.talent.models import LANGUAGES, Talent
+from referrals.talent.rotation import duty_state
 
 bp = Blueprint("outreach", __name__)
 REQUESTERS = (Role.receptionist, Role.commander, Role.admin)

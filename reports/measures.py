@@ -377,11 +377,11 @@ def outreach_by_kind(*, unit: OrgUnit, start: date, end: date) -> list[dict] | N
 
 
 def orders(*, unit: OrgUnit, start: date, end: date) -> tuple[dict | None, list[dict]]:
-    """Dispatch-order totals and the per-department rows (referrals.order_measures); None while not installed."""
+    """Dispatch-order totals and the per-department rows (referrals.orders.measures); None while not installed."""
     try:
-        from referrals.order_measures import order_measures, orders_by_department
+        from referrals.orders.measures import order_measures, orders_by_department
     except ModuleNotFoundError as err:
-        if err.name not in ("referrals.order_measures", "referrals.orders"):
+        if err.name not in ("referrals.orders.measures", "referrals.orders"):
             raise
         return None, []
     return (order_measures(unit=unit, start=start, end=end),

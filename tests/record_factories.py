@@ -68,7 +68,7 @@ def _talent(world):
 
 
 def _referral(world):
-    from referrals.offers import refer_to_talent
+    from referrals.offers.services import refer_to_talent
     from tests.factories import make_talent
     referral = refer_to_talent(make_case(world), make_talent(world), actor=None)
     db.session.commit()
@@ -76,7 +76,7 @@ def _referral(world):
 
 
 def _order(world):
-    from referrals.orders import issue_dispatch_order
+    from referrals.orders.services import issue_dispatch_order
     commander = make_user(world, Role.commander, unit=world.town)
     order = issue_dispatch_order(make_case(world), actor=commander, department_id=world.department.id,
                                  instructions="核查处理", deadline_days=2)
@@ -85,7 +85,7 @@ def _order(world):
 
 
 def _order_evidence(world):
-    from referrals.order_models import DispatchOrder, OrderEvidence, OrderReport
+    from referrals.orders.models import DispatchOrder, OrderEvidence, OrderReport
     order = db.session.get(DispatchOrder, _order(world))
     report = OrderReport(order_id=order.id, text="已处理", staff_visits=1)
     report.evidence.append(OrderEvidence(filename="a.png", mime="image/png", size=5, sha256="0" * 64,

@@ -18,7 +18,7 @@ def _offer_for_today(app) -> int:
     from desk.timeutil import local_today
     from outreach import assignments
     from outreach.models import ServiceKind
-    from referrals.models import Talent
+    from referrals.talent.models import Talent
     with app.app_context():
         mediator = db.session.scalar(sa.select(Talent).join(User, Talent.user_id == User.id)
                                      .where(User.username == "mediator"))

@@ -16,7 +16,7 @@ from outreach.machines import ASSIGNMENT_MACHINE, ASSIGNMENT_TRANSITIONS, REQUES
 from outreach.matching import rank_talent_for_request
 from outreach.models import (AssignmentStatus as A, OutreachAssignment, OutreachRequest, RequestStatus as RS,
                              ServiceKind)
-from referrals.models import Talent
+from referrals.talent.models import Talent
 from tests.concurrency import race
 from tests.outreach.helpers import DAY, make_member, make_request
 

@@ -8,7 +8,7 @@ from desk.models import Channel, User
 from outreach.field import follow_up_cases
 from outreach.models import (AssignmentStatus as A, Mediation, MediationStatus, OutreachAssignment,
                              OutreachRequest, RequestStatus, ServiceRecord)
-from referrals.models import Talent
+from referrals.talent.models import Talent
 
 
 def _login(app, username):

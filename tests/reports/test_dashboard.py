@@ -188,7 +188,7 @@ def test_outreach_and_orders_tables_come_from_their_areas(official, world):
     from datetime import datetime
 
     from outreach.models import OutreachAssignment, ServiceKind, ServiceRecord
-    from referrals.orders import issue_dispatch_order
+    from referrals.orders.services import issue_dispatch_order
     from tests.factories import make_user
     from tests.record_factories import _outreach_assignment
     assignment = db.session.get(OutreachAssignment, _outreach_assignment(world))
