@@ -366,11 +366,11 @@ def top_issues(*, unit: OrgUnit, start: date, end: date, limit: int = 10) -> lis
 # --- other areas' measures ----------------------------------------------------------------------------------
 
 def outreach_by_kind(*, unit: OrgUnit, start: date, end: date) -> list[dict] | None:
-    """Outreach person-times by service kind (outreach.measures); None while that area is not installed."""
+    """Outreach person-times by service kind (outreach.field.measures); None while that area is not installed."""
     try:
-        from outreach.measures import person_times
+        from outreach.field.measures import person_times
     except ModuleNotFoundError as err:
-        if err.name not in ("outreach.measures", "outreach"):
+        if err.name not in ("outreach.field.measures", "outreach.field", "outreach"):
             raise
         return None
     return person_times(unit=unit, start=start, end=end, by="kind")

@@ -102,8 +102,8 @@ def _import_key(world):
 # Outreach (issue 6): a request in 台山市's village, an assignment offered on it, a mediation of a case.
 def _outreach_request(world):
     from datetime import date, time
-    from outreach.assignments import create_request
-    from outreach.models import ServiceKind
+    from outreach.assignments.services import create_request
+    from outreach.assignments.models import ServiceKind
     staff = make_user(world, Role.receptionist, unit=world.county)
     request = create_request(actor=staff, unit=world.village, site=None, kind=ServiceKind.legal,
                              on_date=date(2026, 12, 1), start_time=time(9), end_time=time(11), expected_people=5,
@@ -113,8 +113,8 @@ def _outreach_request(world):
 
 
 def _outreach_assignment(world):
-    from outreach.assignments import offer
-    from outreach.models import OutreachRequest
+    from outreach.assignments.services import offer
+    from outreach.assignments.models import OutreachRequest
     from tests.factories import make_talent
     request = db.session.get(OutreachRequest, _outreach_request(world))
     [assignment] = offer(request, [make_talent(world)], actor=None)
@@ -124,7 +124,7 @@ def _outreach_assignment(world):
 
 def _mediation(world):
     from datetime import date
-    from outreach.mediation import start_mediation
+    from outreach.mediation.services import start_mediation
     mediation = start_mediation(make_case(world), actor=None, mediator=None, on=date(2026, 11, 25))
     db.session.commit()
     return mediation.id

@@ -187,7 +187,8 @@ def test_outreach_and_orders_tables_come_from_their_areas(official, world):
     """Outreach person-times by kind and dispatch orders by department, on screen and in the export."""
     from datetime import datetime
 
-    from outreach.models import OutreachAssignment, ServiceKind, ServiceRecord
+    from outreach.assignments.models import OutreachAssignment, ServiceKind
+    from outreach.field.models import ServiceRecord
     from referrals.orders.services import issue_dispatch_order
     from tests.factories import make_user
     from tests.record_factories import _outreach_assignment

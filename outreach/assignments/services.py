@@ -11,9 +11,9 @@ from desk.extensions import db
 from desk.models import OrgUnit, Site
 from desk.notify import notify
 from desk.timeutil import to_local, utcnow
-from outreach.machines import ASSIGNMENT_MACHINE, LIVE, REQUEST_MACHINE
-from outreach.models import (AssignmentStatus as A, OutreachAssignment, OutreachRequest, RequestStatus as RS,
-                             ServiceKind)
+from outreach.assignments.machines import ASSIGNMENT_MACHINE, LIVE, REQUEST_MACHINE
+from outreach.assignments.models import (AssignmentStatus as A, OutreachAssignment, OutreachRequest,
+                                         RequestStatus as RS, ServiceKind)
 from referrals.talent.models import LANGUAGES, Talent
 
 MY_PAGE = "/outreach/my"

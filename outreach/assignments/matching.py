@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from desk.extensions import db
 from desk.models import OrgUnit
-from outreach.models import AssignmentStatus, OutreachAssignment, OutreachRequest, ServiceKind
+from outreach.assignments.models import AssignmentStatus, OutreachAssignment, OutreachRequest, ServiceKind
 from referrals.talent.matching import (Ranked, distance_score, duty_score, language_score, load_score,
                                 role_score)
 from referrals.talent.models import Talent, TalentRole

@@ -15,8 +15,8 @@ from desk.errors import DomainError
 from desk.extensions import db
 from desk.models import OPEN_STATUSES, Case, OrgUnit, next_number
 from desk.notify import notify
-from outreach.machines import MEDIATION_MACHINE
-from outreach.models import Mediation, MediationParty, MediationSession, MediationStatus as M
+from outreach.mediation.machines import MEDIATION_MACHINE
+from outreach.mediation.models import Mediation, MediationParty, MediationSession, MediationStatus as M
 from referrals.talent.models import Talent
 
 

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from desk.extensions import db
 from desk.models import OrgUnit, Site
-from outreach.models import ServiceRecord
+from outreach.field.models import ServiceRecord
 from referrals.talent.models import Talent
 
 GROUPINGS = ("kind", "site", "talent")

@@ -12,9 +12,9 @@ from desk.models import Case, Channel, Visit
 from desk.timeutil import to_local, utcnow
 from intake.reception.services import VisitInput, register_visit
 from intake.reception.repeat import find_prior_cases
-from outreach.machines import ASSIGNMENT_MACHINE, REQUEST_MACHINE
-from outreach.models import AssignmentStatus as A, FollowUpCase, OutreachAssignment, RequestStatus as RS, \
-    ServiceRecord
+from outreach.assignments.machines import ASSIGNMENT_MACHINE, REQUEST_MACHINE
+from outreach.assignments.models import AssignmentStatus as A, OutreachAssignment, RequestStatus as RS
+from outreach.field.models import FollowUpCase, ServiceRecord
 
 MAX_PEOPLE_SERVED = 5000
 

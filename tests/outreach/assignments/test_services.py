@@ -10,12 +10,13 @@ from desk.errors import Conflict, DomainError, IllegalTransition
 from desk.extensions import db
 from desk.models import Notification
 from desk.timeutil import freeze
-from outreach import assignments
-from outreach.jobs import outreach_reminders
-from outreach.machines import ASSIGNMENT_MACHINE, ASSIGNMENT_TRANSITIONS, REQUEST_MACHINE, REQUEST_TRANSITIONS
-from outreach.matching import rank_talent_for_request
-from outreach.models import (AssignmentStatus as A, OutreachAssignment, OutreachRequest, RequestStatus as RS,
-                             ServiceKind)
+from outreach.assignments import services as assignments
+from outreach.assignments.jobs import outreach_reminders
+from outreach.assignments.machines import (ASSIGNMENT_MACHINE, ASSIGNMENT_TRANSITIONS, REQUEST_MACHINE,
+                                           REQUEST_TRANSITIONS)
+from outreach.assignments.matching import rank_talent_for_request
+from outreach.assignments.models import (AssignmentStatus as A, OutreachAssignment, OutreachRequest,
+                                         RequestStatus as RS, ServiceKind)
 from referrals.talent.models import Talent
 from tests.concurrency import race
 from tests.outreach.helpers import DAY, make_member, make_request
@@ -235,7 +236,7 @@ def test_the_job_runs_through_the_scheduler(app, world, staff):
 
 
 def test_unanswered_offers_expire_after_the_day(world, staff):
-    from outreach.jobs import outreach_offer_expiry
+    from outreach.assignments.jobs import outreach_offer_expiry
     member, holder = make_member(world, "甲"), make_member(world, "乙")
     request = make_request(world, staff, on_date=date(2026, 11, 26))
     [waiting] = assignments.offer(request, [member], actor=staff)

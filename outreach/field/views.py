@@ -1,17 +1,24 @@
-"""In the field, on a phone: register a complaint on the spot, record the service at the end."""
-from flask import flash, redirect, render_template, request, url_for
+"""In the field, on a phone: register a complaint on the spot, record the service at the end; the members'
+service history and the person-times measures."""
+from datetime import timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 import sqlalchemy as sa
 
-from desk.access import in_scope, require_roles
+from desk.access import get_in_scope, in_scope, require_roles, scope_clause
 from desk.errors import DomainError, show_on_form
 from desk.extensions import db
 from desk.i18n import localize_text
 from desk.models import Category, Channel, Level, OrgUnit, Role
-from outreach import field
-from outreach.forms import FieldIntakeForm, ServiceRecordForm
-from outreach.views import bp, my_assignment
+from desk.timeutil import local_today
+from outreach import bp
+from outreach.assignments.views import READERS, my_assignment, my_talent
+from outreach.field import services as field
+from outreach.field.forms import FieldIntakeForm, MeasuresForm, ServiceRecordForm
+from outreach.field.measures import person_times, talent_history as talent_history_records, totals
+from referrals.talent.models import Talent
 
 
 def _intake_choices(form: FieldIntakeForm, assignment) -> None:
@@ -68,7 +75,7 @@ def field_intake(assignment_id):
             else:
                 flash(_("Registered: case %(reference)s.", reference=visit.case.reference), "success")
             return redirect(url_for("outreach.field_intake", assignment_id=assignment.id))
-    return render_template("outreach/field_intake.html", form=form, assignment=assignment,
+    return render_template("outreach/field/intake.html", form=form, assignment=assignment,
                            cases=field.follow_up_cases(assignment), **context)
 
 
@@ -77,7 +84,7 @@ def field_intake(assignment_id):
 def record_service(assignment_id):
     _talent, assignment = my_assignment(assignment_id)
     if assignment.record is not None:
-        return render_template("outreach/record_service.html", assignment=assignment, form=None,
+        return render_template("outreach/field/record_service.html", assignment=assignment, form=None,
                                cases=field.follow_up_cases(assignment))
     form = ServiceRecordForm()
     if request.method == "GET":
@@ -93,5 +100,49 @@ def record_service(assignment_id):
             db.session.commit()
             flash(_("Service recorded. Thank you."), "success")
             return redirect(url_for("outreach.my_assignments") + f"#assignment-{assignment.id}")
-    return render_template("outreach/record_service.html", assignment=assignment, form=form,
+    return render_template("outreach/field/record_service.html", assignment=assignment, form=form,
                            cases=field.follow_up_cases(assignment))
+
+
+@bp.route("/my/history")
+@require_roles(Role.talent)
+def my_history():
+    talent = my_talent()
+    return _history(talent)
+
+
+@bp.route("/talent/<int:talent_id>/history")
+@require_roles(*READERS)
+def talent_history(talent_id):
+    return _history(get_in_scope(Talent, talent_id, current_user))
+
+
+def _history(talent: Talent):
+    records = talent_history_records(talent.id)
+    return render_template("outreach/field/history.html", talent=talent, records=records,
+                           people=sum(r.people_served for r in records))
+
+
+@bp.route("/measures")
+@require_roles(*READERS)
+def measures():
+    form = MeasuresForm(request.args)
+    units = db.session.scalars(sa.select(OrgUnit).where(
+        scope_clause(OrgUnit, current_user), OrgUnit.level.in_([Level.city, Level.county, Level.town]))
+        .order_by(OrgUnit.code).limit(500)).all()
+    form.unit_id.choices = [(u.id, u.name) for u in units]
+    if request.args and not form.validate():
+        abort(400)
+    today = local_today()
+    start = form.start.data or today.replace(day=1)
+    end_inclusive = form.end.data or today
+    if end_inclusive < start:
+        form.end.errors = [_("The end is before the start.")]
+        rows = []
+    else:
+        unit = db.session.get(OrgUnit, form.unit_id.data) if form.unit_id.data else current_user.org_unit
+        if unit is None or not in_scope(current_user, unit):
+            abort(400)
+        rows = person_times(unit=unit, start=start, end=end_inclusive + timedelta(days=1), by=form.by.data or "kind")
+    form.start.data, form.end.data = start, end_inclusive
+    return render_template("outreach/field/measures.html", form=form, rows=rows, total=totals(rows), by=form.by.data)

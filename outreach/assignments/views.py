@@ -1,8 +1,6 @@
 """Outreach requests (staff) and assignments (members, phone pages). Thin: parse, authorize, call one
 service, commit once, render."""
-from datetime import timedelta
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 import sqlalchemy as sa
@@ -13,16 +11,18 @@ from desk.extensions import db
 from desk.models import Level, OrgUnit, Role, Site
 from desk.params import id_arg
 from desk.timeutil import local_today
-from outreach import assignments, field
-from outreach.forms import DeclineForm, MeasuresForm, OfferForm, ReasonForm, RequestForm, RescheduleForm
-from outreach.measures import person_times, talent_history as talent_history_records, totals
-from outreach.matching import EXCLUSION_TITLES, TITLES, WEIGHTS, rank_talent_for_request
-from outreach.models import (AssignmentStatus, Mediation, OutreachAssignment, OutreachRequest, RequestStatus,
-                             ServiceKind, ServiceRecord)
+from outreach import bp
+from outreach.assignments import services as assignments
+from outreach.field import services as field
+from outreach.assignments.forms import DeclineForm, OfferForm, ReasonForm, RequestForm, RescheduleForm
+from outreach.assignments.matching import EXCLUSION_TITLES, TITLES, WEIGHTS, rank_talent_for_request
+from outreach.assignments.models import (AssignmentStatus, OutreachAssignment, OutreachRequest, RequestStatus,
+                                         ServiceKind)
+from outreach.field.models import ServiceRecord
+from outreach.mediation.models import Mediation
 from referrals.talent.models import LANGUAGES, Talent
 from referrals.talent.rotation import duty_state
 
-bp = Blueprint("outreach", __name__)
 REQUESTERS = (Role.receptionist, Role.commander, Role.admin)
 READERS = REQUESTERS + (Role.official,)
 PAGE = 100
@@ -58,7 +58,7 @@ def requests():
     rows = list(db.session.scalars(query.order_by(OutreachRequest.id.desc()).limit(PAGE + 1)))
     next_url = url_for("outreach.requests", status=status.value if status else None, before=rows[PAGE - 1].id) \
         if len(rows) > PAGE else None
-    return render_template("outreach/requests.html", rows=rows[:PAGE], status=status, statuses=RequestStatus,
+    return render_template("outreach/assignments/requests.html", rows=rows[:PAGE], status=status, statuses=RequestStatus,
                            next_url=next_url, can_request=current_user.has_role(*REQUESTERS))
 
 
@@ -102,7 +102,7 @@ def new_request():
             db.session.commit()
             flash(_("Request saved. Choose who to offer it to."), "success")
             return redirect(url_for("outreach.request_detail", request_id=made.id))
-    return render_template("outreach/request_form.html", form=form)
+    return render_template("outreach/assignments/request_form.html", form=form)
 
 
 @bp.route("/<int:request_id>")
@@ -112,7 +112,7 @@ def request_detail(request_id):
     ranking = rank_talent_for_request(item, limit=15) if item.status == RequestStatus.open else None
     record = db.session.scalar(sa.select(ServiceRecord).where(ServiceRecord.request_id == item.id))
     followups = field.follow_up_cases(record.assignment) if record else []
-    return render_template("outreach/request_detail.html", item=item, ranking=ranking, record=record,
+    return render_template("outreach/assignments/request_detail.html", item=item, ranking=ranking, record=record,
                            followups=followups,
                            TITLES=TITLES, WEIGHTS=WEIGHTS, EXCLUSION_TITLES=EXCLUSION_TITLES, LANGUAGES=LANGUAGES,
                            can_act=current_user.has_role(*REQUESTERS), offer_form=OfferForm(),
@@ -161,7 +161,7 @@ def my_assignments():
     rows = list(db.session.scalars(assignments.visible_to(talent).limit(100)))
     mediations = list(db.session.scalars(sa.select(Mediation).where(Mediation.mediator_id == talent.id)
                                          .order_by(Mediation.started_on.desc()).limit(20)))
-    return render_template("outreach/my_assignments.html", talent=talent, rows=rows, A=AssignmentStatus,
+    return render_template("outreach/assignments/my_assignments.html", talent=talent, rows=rows, A=AssignmentStatus,
                            mediations=mediations,
                            decline_form=DeclineForm(), today=local_today(), LANGUAGES=LANGUAGES,
                            duty=duty_state(talent, local_today()))
@@ -200,51 +200,3 @@ def assignment_action(assignment_id, action):
         db.session.commit()
         flash(message, "success")
     return redirect(url_for("outreach.my_assignments") + f"#assignment-{assignment_id}")
-
-
-@bp.route("/my/history")
-@require_roles(Role.talent)
-def my_history():
-    talent = my_talent()
-    return _history(talent)
-
-
-@bp.route("/talent/<int:talent_id>/history")
-@require_roles(*READERS)
-def talent_history(talent_id):
-    return _history(get_in_scope(Talent, talent_id, current_user))
-
-
-def _history(talent: Talent):
-    records = talent_history_records(talent.id)
-    return render_template("outreach/history.html", talent=talent, records=records,
-                           people=sum(r.people_served for r in records))
-
-
-@bp.route("/measures")
-@require_roles(*READERS)
-def measures():
-    form = MeasuresForm(request.args)
-    units = db.session.scalars(sa.select(OrgUnit).where(
-        scope_clause(OrgUnit, current_user), OrgUnit.level.in_([Level.city, Level.county, Level.town]))
-        .order_by(OrgUnit.code).limit(500)).all()
-    form.unit_id.choices = [(u.id, u.name) for u in units]
-    if request.args and not form.validate():
-        abort(400)
-    today = local_today()
-    start = form.start.data or today.replace(day=1)
-    end_inclusive = form.end.data or today
-    if end_inclusive < start:
-        form.end.errors = [_("The end is before the start.")]
-        rows = []
-    else:
-        unit = db.session.get(OrgUnit, form.unit_id.data) if form.unit_id.data else current_user.org_unit
-        if unit is None or not in_scope(current_user, unit):
-            abort(400)
-        rows = person_times(unit=unit, start=start, end=end_inclusive + timedelta(days=1), by=form.by.data or "kind")
-    form.start.data, form.end.data = start, end_inclusive
-    return render_template("outreach/measures.html", form=form, rows=rows, total=totals(rows), by=form.by.data)
-
-
-from outreach import field_views  # noqa: E402,F401  (field intake and service records share this blueprint)
-from outreach import mediation_views  # noqa: E402,F401

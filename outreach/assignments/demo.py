@@ -8,13 +8,16 @@ import sqlalchemy as sa
 from desk.demo import catalog, people
 from desk.demo.seed import SeedContext, demo_county
 from desk.extensions import db
-from desk.models import AuditEntry, Case, CaseStatus, Category, Channel, Level, OrgUnit, PetitionType
+from desk.models import AuditEntry, Category, Channel, Level, OrgUnit, PetitionType
 from desk.timeutil import freeze
 from intake.reception.services import PersonInput, VisitInput
-from outreach import assignments, field, mediation
-from outreach.matching import KIND_ROLES
-from outreach.models import (AssignmentStatus as A, MediationStatus, OutreachAssignment, OutreachRequest,
-                             RequestStatus as RS, ServiceKind, ServiceRecord)
+from outreach.assignments import services as assignments
+from outreach.field import services as field
+from outreach.assignments.matching import KIND_ROLES
+from outreach.assignments.models import (AssignmentStatus as A, OutreachAssignment, OutreachRequest,
+                                         RequestStatus as RS, ServiceKind)
+from outreach.field.models import ServiceRecord
+from outreach.mediation.demo import seed_mediations
 from referrals.talent.models import Talent
 
 KINDS = [ServiceKind.mediation] * 4 + [ServiceKind.legal] * 3 + [ServiceKind.psychological, ServiceKind.social_work,
@@ -37,7 +40,7 @@ def seed(ctx: SeedContext) -> None:
     _history(ctx, county, villages, pool, demo, requester)
     try:
         _current(ctx, county, villages, demo, requester)
-        _mediations(ctx, county, demo, requester)
+        seed_mediations(ctx, county, demo, requester)
     finally:
         freeze(None)
     db.session.flush()
@@ -195,41 +198,3 @@ def _field_complaint(ctx, assignment, village) -> None:
                       facts=facts, demand=demand, other_party=people.person_name(rng),
                       submission_key=f"demo-outreach-{assignment.id}")
     field.register_in_field(assignment, actor=assignment.talent.user, data=data)
-
-
-def _mediations(ctx, county, demo, requester) -> None:
-    """An agreement (with its PDF), a mediation under way with a session, and one terminated."""
-    if requester is None:
-        return
-    today = ctx.today
-    cases = list(db.session.scalars(sa.select(Case).where(
-        Case.county_id == county.id, Case.status.in_([CaseStatus.accepted, CaseStatus.in_progress]),
-        Case.other_party != "").order_by(Case.id).limit(3)))
-    mediator = demo.get("mediator") or demo.get("mediator2")
-    for n, case in enumerate(cases):
-        started = today - timedelta(days=[12, 6, 20][n])
-        freeze(datetime.combine(started, time(2, 0)))
-        item = mediation.start_mediation(case, actor=requester, mediator=mediator, on=started)
-        names = [p.name for p in item.parties]
-        mediation.record_session(item, actor=requester, held_on=started, place="台山市信访超市人民调解室",
-                                 parties_present="、".join(names),
-                                 positions=[(names[0], "要求对方一次性赔偿并书面道歉"),
-                                            (names[-1], "愿意适当补偿，但认为金额过高")])
-        if n == 0:
-            agreed = started + timedelta(days=5)
-            db.session.flush()
-            freeze(datetime.combine(agreed, time(3, 0)))
-            mediation.record_agreement(
-                item, actor=requester, facts=case.facts or case.title,
-                disputes="赔偿金额及支付方式。", responsibilities="乙方对损失负主要责任，甲方负次要责任。",
-                terms="乙方向甲方支付补偿款人民币八千元，甲方不再就此事主张其他权利。",
-                performance_method="乙方通过银行转账分两期支付，每期四千元。",
-                performance_deadline=agreed + timedelta(days=30), agreed_on=agreed)
-        elif n == 2:
-            ended = started + timedelta(days=9)
-            db.session.flush()
-            freeze(datetime.combine(ended, time(3, 0)))
-            mediation.end_without_agreement(item, actor=requester, status=MediationStatus.terminated,
-                                            outcome="乙方拒绝继续参加调解。",
-                                            routes_told="可向人民法院提起诉讼；劳动争议可申请劳动人事争议仲裁。", on=ended)
-        db.session.flush()  # audit rows take their time at flush: write them before the clock moves on

@@ -1,6 +1,6 @@
-"""The outreach area's state machines, each declared once as a transition table."""
+"""The state machines of requests and assignments, each declared once as a transition table."""
 from desk.statemachine import StateMachine
-from outreach.models import AssignmentStatus, MediationStatus, RequestStatus
+from outreach.assignments.models import AssignmentStatus, RequestStatus
 
 RS = RequestStatus
 REQUEST_TRANSITIONS = {
@@ -24,12 +24,3 @@ ASSIGNMENT_TRANSITIONS = {
 }
 ASSIGNMENT_MACHINE = StateMachine("outreach_assignment", ASSIGNMENT_TRANSITIONS)
 LIVE = (A.offered, A.accepted, A.in_progress)
-
-M = MediationStatus
-MEDIATION_TRANSITIONS = {
-    M.ongoing: {M.agreement, M.no_agreement, M.terminated},
-    M.agreement: set(),
-    M.no_agreement: set(),
-    M.terminated: set(),
-}
-MEDIATION_MACHINE = StateMachine("mediation", MEDIATION_TRANSITIONS)

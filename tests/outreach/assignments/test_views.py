@@ -3,7 +3,8 @@ import sqlalchemy as sa
 
 from desk.extensions import db
 from desk.models import Notification, Role
-from outreach.models import AssignmentStatus as A, OutreachAssignment, OutreachRequest, RequestStatus as RS
+from outreach.assignments.models import (AssignmentStatus as A, OutreachAssignment, OutreachRequest,
+                                         RequestStatus as RS)
 from tests.outreach.helpers import make_member
 
 
@@ -64,7 +65,7 @@ def test_requests_list_is_scoped(login_as, world, clock):
 
 
 def test_member_declines_with_a_reason_on_the_phone_page(login_as, world, staff, clock):
-    from outreach import assignments
+    from outreach.assignments import services as assignments
     from tests.factories import make_talent
     from tests.outreach.helpers import make_request
     client = login_as(Role.talent, unit=world.county)

@@ -13,11 +13,13 @@ from desk.extensions import db
 from desk.models import OPEN_STATUSES, Case, Role
 from desk.panels import case_panel
 from desk.timeutil import local_today
-from outreach import mediation as service
-from outreach.documents import render_agreement
-from outreach.forms import AgreementForm, EndMediationForm, PartyForm, SessionForm, StartMediationForm
-from outreach.models import FollowUpCase, Mediation, MediationStatus, OutreachAssignment
-from outreach.views import bp
+from outreach.mediation import services as service
+from outreach.mediation.documents import render_agreement
+from outreach.mediation.forms import AgreementForm, EndMediationForm, PartyForm, SessionForm, StartMediationForm
+from outreach.assignments.models import OutreachAssignment
+from outreach.field.models import FollowUpCase
+from outreach.mediation.models import Mediation, MediationStatus
+from outreach import bp
 from referrals.talent.models import Talent, TalentRole
 
 MEDIATORS = (Role.talent, Role.receptionist, Role.commander, Role.admin)
@@ -57,7 +59,7 @@ def _mediation_panel(case: Case):
         form = StartMediationForm(formdata=None)
         form.mediator_id.choices = _mediators(case)
         form.started_on.data = local_today()
-    return Markup(render_template("outreach/_case_panel.html", case=case, mediation=mediation, outreach=outreach,
+    return Markup(render_template("outreach/mediation/_case_panel.html", case=case, mediation=mediation, outreach=outreach,
                                   form=form))
 
 
@@ -99,7 +101,7 @@ def _forms(mediation: Mediation, **override) -> dict:
 
 
 def _page(mediation: Mediation, **override):
-    return render_template("outreach/mediation.html", m=mediation, case=mediation.case,
+    return render_template("outreach/mediation/detail.html", m=mediation, case=mediation.case,
                            can_act=_may_act(mediation), due=service.usual_completion(mediation),
                            case_link=may_open("intake.case_detail", current_user),
                            history=timeline("mediation", mediation.id), ACTION_TITLES=ACTION_TITLES,

@@ -9,11 +9,11 @@ from desk.audit import timeline
 from desk.errors import DomainError, IllegalTransition
 from desk.extensions import db
 from desk.models import Notification, Role
-from outreach import mediation as service
-from outreach.documents import render_agreement
-from outreach.jobs import judicial_confirmation_reminders
-from outreach.machines import MEDIATION_MACHINE, MEDIATION_TRANSITIONS
-from outreach.models import MediationStatus as M
+from outreach.mediation import services as service
+from outreach.mediation.documents import render_agreement
+from outreach.mediation.jobs import judicial_confirmation_reminders
+from outreach.mediation.machines import MEDIATION_MACHINE, MEDIATION_TRANSITIONS
+from outreach.mediation.models import MediationStatus as M
 from tests.factories import make_case, make_person, make_talent, make_user, valid_id_number
 
 STARTED = date(2026, 11, 20)

@@ -7,9 +7,9 @@ import sqlalchemy as sa
 
 from desk.extensions import db
 from desk.models import Case, Channel, Person, Role, Visit
-from outreach import assignments
-from outreach.models import (AssignmentStatus as A, FollowUpCase, OutreachAssignment, RequestStatus as RS,
-                             ServiceRecord)
+from outreach.assignments import services as assignments
+from outreach.assignments.models import AssignmentStatus as A, OutreachAssignment, RequestStatus as RS
+from outreach.field.models import FollowUpCase, ServiceRecord
 from tests.factories import make_case, make_person, make_talent, valid_id_number
 from tests.outreach.helpers import make_request
 

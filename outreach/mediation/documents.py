@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from desk.errors import DomainError
 from desk.pdf import render_pdf_html
-from outreach.models import Mediation, MediationStatus
+from outreach.mediation.models import Mediation, MediationStatus
 
 
 def render_agreement(mediation: Mediation, locale: str | None = None) -> bytes:
