@@ -157,8 +157,8 @@ def _callback(world):
 
     from desk import cases
     from desk.models import Outcome
-    from reports.callbacks import open_callbacks_for_concluded
-    from reports.models import Callback
+    from reports.callbacks.services import open_callbacks_for_concluded
+    from reports.callbacks.models import Callback
     case = make_case(world)
     cases.accept_case(case, actor=None, on=date(2026, 11, 3))
     cases.conclude_case(case, actor=None, outcome=Outcome.support, opinion="支持。", on=date(2026, 11, 20))
@@ -168,7 +168,7 @@ def _callback(world):
 
 
 def _summary(world):
-    from reports.models import MonthlySummary
+    from reports.summary.models import MonthlySummary
     summary = MonthlySummary(unit_id=world.county.id, year=2026, month=10, locale="zh_Hans", size=4, pdf=b"%PDF")
     db.session.add(summary)
     db.session.commit()

@@ -62,7 +62,7 @@ def build(path: str, n_history: int, seed: int = 11) -> None:
     from desk.extensions import db
     from desk.models import Case, Category, Level, OrgUnit, Person, Site, Visit
     from desk.models import Ticket
-    from reports.models import Callback
+    from reports.callbacks.models import Callback
     app = make_app(path)
     with app.app_context():
         db.create_all()
@@ -152,7 +152,7 @@ def build(path: str, n_history: int, seed: int = 11) -> None:
 def measure(path: str, runs: int) -> tuple[list[float], list[float]]:
     from desk.extensions import db
     from desk.models import OrgUnit
-    from reports import measures
+    from reports.dashboard import measures
     app = make_app(path)
     summary_times, report_times = [], []
     with app.app_context():

@@ -51,7 +51,7 @@ def _pages(pdf: bytes) -> int:
 def render_times(path: str, code: str, runs: int) -> tuple[list[float], int, int, list[float]]:
     from desk.extensions import db
     from desk.models import OrgUnit
-    from reports.summary import render_monthly_summary
+    from reports.summary.services import render_monthly_summary
     app = make_app(path)
     times, cpu = [], []
     with app.app_context():

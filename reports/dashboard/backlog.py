@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from desk.extensions import db
 from desk.models import OPEN_STATUSES, Case, CaseStatus, OrgUnit
-from reports.scope import count_if, scope, unit_names
+from reports.dashboard.scope import count_if, scope, unit_names
 
 S = CaseStatus
 # Backlog age buckets in days since receipt: (label, lowest age, highest age or None).

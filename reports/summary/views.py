@@ -9,10 +9,10 @@ from desk.extensions import db
 from desk.models import Level, OrgUnit, Role
 from desk.timeutil import local_today, utcnow
 from desk.transactions import begin_write
-from reports import summary
-from reports.models import MonthlySummary
-from reports.summary_forms import SummaryRequestForm
-from reports.views import bp
+from reports import bp
+from reports.summary import services as summary
+from reports.summary.forms import SummaryRequestForm
+from reports.summary.models import MonthlySummary
 
 READERS = (Role.official, Role.admin)
 
@@ -48,7 +48,7 @@ def _pdf_response(pdf: bytes, filename: str) -> Response:
 @bp.route("/summaries")
 @require_roles(*READERS)
 def summaries():
-    return render_template("reports/summaries.html", form=_form(), rows=summary.archived_for(current_user),
+    return render_template("reports/summary/archive.html", form=_form(), rows=summary.archived_for(current_user),
                            today=local_today())
 
 
@@ -58,7 +58,7 @@ def summary_on_demand():
     """Render the summary for the chosen month, area and language now (not archived)."""
     form = _form(request.args)
     if not form.validate():
-        return render_template("reports/summaries.html", form=form, rows=summary.archived_for(current_user),
+        return render_template("reports/summary/archive.html", form=form, rows=summary.archived_for(current_user),
                                today=local_today()), 400
     unit = db.session.get(OrgUnit, form.unit_id.data)
     if unit is None or not in_scope(current_user, unit):
@@ -68,7 +68,7 @@ def summary_on_demand():
         pdf = summary.render_monthly_summary(unit=unit, year=year, month=month, locale=form.locale.data)
     except DomainError as err:
         show_on_form(form, err)
-        return render_template("reports/summaries.html", form=form, rows=summary.archived_for(current_user),
+        return render_template("reports/summary/archive.html", form=form, rows=summary.archived_for(current_user),
                                today=local_today()), 400
     return _pdf_response(pdf, _filename(unit, year, month, form.locale.data))
 

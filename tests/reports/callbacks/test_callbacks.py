@@ -9,8 +9,8 @@ from desk.extensions import db
 from desk.models import AuditEntry, Case, CaseStatus, Outcome, Role
 from desk.scheduler import run_job
 from desk.timeutil import freeze
-from reports import callbacks
-from reports.models import Callback, CallbackStatus, Rating
+from reports.callbacks import services as callbacks
+from reports.callbacks.models import Callback, CallbackStatus, Rating
 from tests.factories import make_case
 
 NOW = datetime(2026, 11, 20, 2, 0)      # 10:00 in China on 20 November

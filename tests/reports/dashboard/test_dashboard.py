@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 
 from desk.extensions import db
 from desk.models import CaseStatus, Role
-from reports import charts, measures
-from tests.reports.test_measures import OCT, _case, october  # noqa: F401  (the hand-counted fixture)
+from reports.dashboard import charts, measures
+from tests.reports.dashboard.test_measures import OCT, _case, october  # noqa: F401  (the hand-counted fixture)
 
 S = CaseStatus
 ARGS = "month=2026-10"

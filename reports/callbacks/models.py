@@ -1,13 +1,13 @@
-"""Tables of the reports area: satisfaction callbacks (回访) and the archive of monthly PDF summaries."""
+"""Tables of satisfaction callbacks (回访): one per concluded case and round, with its rating."""
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.enums import TitledEnum, enum_column
 from desk.extensions import db
-from desk.models import Case, Category, OrgUnit, PlaceMixin, User
+from desk.models import Case, Category, PlaceMixin, User
 
 
 class Rating(TitledEnum):
@@ -77,28 +77,3 @@ class Callback(PlaceMixin, db.Model):
         sa.Index("ix_callback_county_concluded", "county_id", "concluded_on"),
         sa.Index("ix_callback_status_due", "status", "due_on"),
     )
-
-
-class MonthlySummary(db.Model):
-    """One archived monthly PDF per org unit, month and language.
-
-    The PDF is kept in the database (deferred): a few hundred kilobytes per file, written in the same
-    transaction that claims the (unit, month, language) slot, backed up with everything else, and readable
-    from any web worker without a shared disk. A row whose ``pdf`` is still NULL is claimed but not yet
-    rendered (the job fills it; a download renders it on first use).
-    """
-
-    __tablename__ = "monthly_summary"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_unit.id"), index=True)
-    year: Mapped[int]
-    month: Mapped[int]
-    locale: Mapped[str] = mapped_column(sa.String(16))
-    generated_at: Mapped[datetime | None]
-    size: Mapped[int] = mapped_column(default=0)
-    pdf: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
-
-    unit: Mapped[OrgUnit] = relationship()
-
-    __table_args__ = (sa.UniqueConstraint("unit_id", "year", "month", "locale"),)

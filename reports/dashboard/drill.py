@@ -4,10 +4,10 @@ from datetime import date
 import sqlalchemy as sa
 
 from desk.models import Case, OrgUnit, Ticket, Visit
-from reports.backlog import AGE_BUCKETS, _age_bucket, _open_branches, _overdue_at
-from reports.measures import _ticket_scope, category_ids
-from reports.models import Callback, CallbackStatus, Rating
-from reports.scope import scope, utc
+from reports.callbacks.models import Callback, CallbackStatus, Rating
+from reports.dashboard.backlog import AGE_BUCKETS, _age_bucket, _open_branches, _overdue_at
+from reports.dashboard.measures import _ticket_scope, category_ids
+from reports.dashboard.scope import scope, utc
 
 
 # measure key -> (numerator condition builder, denominator builder or None). Each builder returns a SELECT of

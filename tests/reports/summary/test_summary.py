@@ -11,8 +11,10 @@ from desk import cases
 from desk.extensions import db
 from desk.models import Channel, Outcome, Role, Visit
 from desk.scheduler import run_job
-from reports import callbacks, summary
-from reports.models import Callback, MonthlySummary
+from reports.callbacks import services as callbacks
+from reports.summary import services as summary
+from reports.callbacks.models import Callback
+from reports.summary.models import MonthlySummary
 from tests.factories import make_case
 
 GENERATED = datetime(2026, 11, 1, 0, 30)    # 08:30 on 1 November in China

@@ -1,6 +1,6 @@
 """The monthly summary PDF for officials, and its archive (one file per org unit, month and language).
 
-Every figure comes from reports.measures (and the charts from reports.charts); this module only lays them
+Every figure comes from reports.dashboard.measures (and the charts from reports.dashboard.charts); this module only lays them
 out. The archive is claimed by a conditional insert on (unit, year, month, locale), so a job that runs
 twice, or two schedulers, still leave exactly one file per scope, month and language.
 """
@@ -21,10 +21,10 @@ from desk.errors import DomainError
 from desk.extensions import db, write_intent
 from desk.models import Level, OrgUnit
 from desk.timeutil import to_local, utcnow
-from reports import measures
-from reports.callbacks import insert_ignoring_duplicates
-from reports.definitions import DEFINITIONS
-from reports.models import MonthlySummary
+from reports.dashboard import measures
+from reports.callbacks.services import insert_ignoring_duplicates
+from reports.dashboard.definitions import DEFINITIONS
+from reports.summary.models import MonthlySummary
 
 log = logging.getLogger("reports.summary")
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one line per file is enough
@@ -63,7 +63,7 @@ def month_title(year: int, month: int) -> str:
 def _charts(report: dict) -> dict:
     """The SVG charts of reports.charts (drawn from the report's own rows) as data URIs for <img>."""
     try:
-        from reports import charts
+        from reports.dashboard import charts
     except ModuleNotFoundError as err:
         if err.name != "reports.charts":
             raise

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from reports.definitions import DEFINITIONS
+from reports.dashboard.definitions import DEFINITIONS
 
 FORMATS = ("csv", "xlsx")
 

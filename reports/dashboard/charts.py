@@ -1,6 +1,6 @@
 """Charts for the dashboard and the monthly PDF, drawn by pygal as SVG text (no hand-made geometry).
 
-Each function takes rows from reports.measures and returns an SVG string with a CJK-capable font
+Each function takes rows from reports.dashboard.measures and returns an SVG string with a CJK-capable font
 family. pygal adds an inline <script> for browser tooltips; it is removed here, so the same SVG is
 safe under the desk's CSP (shown through ``svg_data_uri`` in an <img>) and in WeasyPrint.
 """

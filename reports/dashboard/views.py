@@ -12,11 +12,11 @@ from desk.extensions import db
 from desk.params import MAX_ID, id_arg
 from desk.models import LEVEL_ORDER, Case, CaseParty, Category, OrgUnit, Person, Role
 from desk.timeutil import local_today
-from reports import charts, drill, exports, measures
-from reports.dashboard_forms import DashboardForm
-from reports.definitions import DEFINITIONS
-from reports.scope import unit_names
-from reports.views import bp
+from reports import bp
+from reports.dashboard import charts, drill, exports, measures
+from reports.dashboard.definitions import DEFINITIONS
+from reports.dashboard.forms import DashboardForm
+from reports.dashboard.scope import unit_names
 
 VIEWERS = (Role.official, Role.commander, Role.admin)
 DRILL_PAGE = 100
@@ -101,7 +101,7 @@ def measure_change(value, kind: str = "count") -> str:
 def dashboard():
     form, valid = _parse()
     if not valid:
-        return render_template("reports/dashboard.html", form=form, report=None), 400
+        return render_template("reports/dashboard/overview.html", form=form, report=None), 400
     unit, year, month = _selection(form)
     report = measures.month_report(unit=unit, year=year, month=month)
     tables = exports.dashboard_tables(report)
@@ -110,7 +110,7 @@ def dashboard():
             "trend": charts.trend_svg(report["trend"]),
             "by_town": charts.by_town_svg(report["by_town"], title=str(tables["by_town"].title))}
     notes = list(dict.fromkeys(k for t in tables.values() for k in t.definitions))
-    return render_template("reports/dashboard.html", form=form, report=report, tables=tables,
+    return render_template("reports/dashboard/overview.html", form=form, report=report, tables=tables,
                            charts={k: charts.svg_data_uri(v) for k, v in svgs.items()},
                            args=_args(unit, year, month), footnotes=[DEFINITIONS[k] for k in notes],
                            footnote_number={k: i for i, k in enumerate(notes, 1)},
@@ -154,7 +154,7 @@ def drill_down():
     args = _args(unit, year, month)
     keep = {k: v for k, v in request.args.items() if k not in ("before", "unit", "month")}
     return render_template(
-        "reports/drill_down.html", cases=rows, total=total, names=names, places=places, unit=unit,
+        "reports/dashboard/drill_down.html", cases=rows, total=total, names=names, places=places, unit=unit,
         start=start, end=end, definition=DEFINITIONS.get(key), part=part, args=args,
         category=db.session.get(Category, category_id) if category_id else None,
         bucket=measures.AGE_BUCKETS[bucket][0] if bucket is not None else None,

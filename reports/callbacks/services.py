@@ -16,7 +16,7 @@ from desk.extensions import db
 from desk.models import Case, CaseStatus, Counter, OrgUnit
 from desk.statemachine import StateMachine
 from desk.timeutil import to_local
-from reports.models import Callback, CallbackChannel, CallbackStatus, Rating
+from reports.callbacks.models import Callback, CallbackChannel, CallbackStatus, Rating
 
 S = CallbackStatus
 TRANSITIONS = {

@@ -13,10 +13,10 @@ from desk.models import Case, Level, Role
 from desk.panels import case_panel
 from desk.timeutil import local_today, utcnow
 from desk.transactions import begin_write
-from reports import callbacks
-from reports.callback_forms import CallbackFilterForm, CallbackForm, CitizenRatingForm, ReopenForm, TrackForm
-from reports.models import Callback, CallbackStatus
-from reports.views import bp
+from reports import bp
+from reports.callbacks import services as callbacks
+from reports.callbacks.forms import CallbackFilterForm, CallbackForm, CitizenRatingForm, ReopenForm, TrackForm
+from reports.callbacks.models import Callback, CallbackStatus
 
 STAFF = (Role.callback_staff,)
 
@@ -33,13 +33,13 @@ def callbacks_list():
         callbacks.open_callbacks_for_concluded(utcnow(), unit=current_user.org_unit)
         db.session.commit()
     today = local_today()
-    return render_template("reports/callbacks.html", form=form, rows=callbacks.work_list(
+    return render_template("reports/callbacks/work_list.html", form=form, rows=callbacks.work_list(
         current_user, today, town_id=town_id), recent=callbacks.recently_recorded(current_user), today=today)
 
 
 def _render_record(callback: Callback, form=None, reopen_form=None, status: int = 200):
     today = local_today()
-    return render_template("reports/callback_record.html", callback=callback, case=callback.case,
+    return render_template("reports/callbacks/record.html", callback=callback, case=callback.case,
                            form=form or CallbackForm(formdata=None),
                            reopen_form=reopen_form or ReopenForm(formdata=None),
                            review=callbacks.review_window(callback, today), today=today,
@@ -96,7 +96,7 @@ def callback_reveal_phone(callback_id):
         record_audit(actor=current_user, entity="person", entity_id=person.id, action="reveal_phone",
                      detail={"callback": callback.id})
     db.session.commit()
-    return render_template("reports/callback_phone.html", callback=callback, people=people)
+    return render_template("reports/callbacks/phone.html", callback=callback, people=people)
 
 
 # --- the citizen's page (no login) ----------------------------------------------------------------------------
@@ -113,17 +113,17 @@ def track():
     """Follow a matter by the tracking code on the notice; rate it once it is concluded."""
     form = TrackForm()
     if request.method == "GET" or not form.validate_on_submit():
-        return render_template("reports/track.html", form=form), 200 if request.method == "GET" else 400
+        return render_template("reports/callbacks/track.html", form=form), 200 if request.method == "GET" else 400
     if not _lookup_allowed():
         flash(_("Too many look-ups from this connection. Please try again in an hour."), "error")
-        return render_template("reports/track.html", form=form), 429
+        return render_template("reports/callbacks/track.html", form=form), 429
     try:
         matter = callbacks.track(form.code.data or "", now=utcnow())
     except DomainError as err:
         form.code.errors = [err.message]
-        return render_template("reports/track.html", form=form), 200
+        return render_template("reports/callbacks/track.html", form=form), 200
     rating_form = CitizenRatingForm(formdata=None, code=callbacks.normalize_code(form.code.data))
-    return render_template("reports/track_status.html", matter=matter, rating_form=rating_form, S=CallbackStatus)
+    return render_template("reports/callbacks/track_status.html", matter=matter, rating_form=rating_form, S=CallbackStatus)
 
 
 @bp.route("/track/rate", methods=["POST"])
@@ -134,7 +134,7 @@ def track_rate():
         abort(400)
     if not _lookup_allowed():
         flash(_("Too many look-ups from this connection. Please try again in an hour."), "error")
-        return render_template("reports/track.html", form=TrackForm(formdata=None)), 429
+        return render_template("reports/callbacks/track.html", form=TrackForm(formdata=None)), 429
     now = utcnow()
     try:
         callbacks.rate_by_tracking_code(form.code.data or "", rating=form.rating.data or "",
@@ -144,16 +144,16 @@ def track_rate():
         if err.field == "code":
             track_form = TrackForm(formdata=None)
             track_form.code.errors = [err.message]
-            return render_template("reports/track.html", form=track_form), 200
+            return render_template("reports/callbacks/track.html", form=track_form), 200
         try:
             matter = callbacks.track(form.code.data or "", now=now)
         except DomainError:
             abort(400)
         show_on_form(form, err)
-        return render_template("reports/track_status.html", matter=matter, rating_form=form, S=CallbackStatus), 400
+        return render_template("reports/callbacks/track_status.html", matter=matter, rating_form=form, S=CallbackStatus), 400
     db.session.commit()
     matter = callbacks.track(form.code.data, now=now)
-    return render_template("reports/track_status.html", matter=matter, rating_form=None, S=CallbackStatus,
+    return render_template("reports/callbacks/track_status.html", matter=matter, rating_form=None, S=CallbackStatus,
                            thanked=True)
 
 
@@ -164,5 +164,5 @@ def _callbacks_panel(case: Case):
     rows = list(db.session.scalars(sa.select(Callback).where(Callback.case_id == case.id).order_by(Callback.round)))
     if not rows:
         return None
-    return Markup(render_template("reports/callback_panel.html", case=case, rows=rows,
+    return Markup(render_template("reports/callbacks/_case_panel.html", case=case, rows=rows,
                                   can_record=current_user.has_role(Role.callback_staff)))

@@ -13,10 +13,11 @@ import sqlalchemy as sa
 
 from desk.extensions import db
 from desk.models import Case, CaseStatus, Category, OrgUnit, Site, Ticket, Visit
-from reports.backlog import AGE_BUCKETS, backlog_by_age, overdue_cases
-from reports.definitions import DEFINITIONS
-from reports.models import Callback, CallbackStatus, Rating
-from reports.scope import _days, _minutes, child_level, count_if, month_bounds, scope, shift_month, utc as utc_of
+from reports.callbacks.models import Callback, CallbackStatus, Rating
+from reports.dashboard.backlog import AGE_BUCKETS, backlog_by_age, overdue_cases
+from reports.dashboard.definitions import DEFINITIONS
+from reports.dashboard.scope import (_days, _minutes, child_level, count_if, month_bounds, scope, shift_month,
+                                     utc as utc_of)
 
 S = CaseStatus
 
@@ -46,7 +47,7 @@ class Measure:
     numerator: int | None = None
     denominator: int | None = None
     kind: str = "count"                  # "count" | "rate" | "days" | "minutes"
-    title: object = None                 # lazy translated, from reports.definitions
+    title: object = None                 # lazy translated, from reports.dashboard.definitions
     definition: str = ""                 # key into reports.definitions.DEFINITIONS
 
     def __post_init__(self):

@@ -1,8 +1,8 @@
-"""Scheduled jobs of the reports area: opening and expiring callbacks, and the monthly PDF summaries."""
+"""Scheduled jobs of callbacks: opening them for concluded cases, and closing the windows nobody rated in."""
 from datetime import datetime
 
 from desk.scheduler import scheduled
-from reports import callbacks, summary
+from reports.callbacks import services as callbacks
 
 
 @scheduled("open_callbacks", "interval", minutes=15)
@@ -18,11 +18,3 @@ def callbacks_not_rated_in_time(now: datetime) -> int:
     expired = callbacks.expire_unrated(now)
     callbacks.forget_old_lookups(now)
     return expired
-
-
-@scheduled("monthly_summaries", "cron", day=1, hour=6, minute=0)
-def monthly_summaries(now: datetime) -> int:
-    """On the 1st: last month's PDF summary for the city and every county, in each archived language.
-    One archive per scope, month and language, however often it runs; progress goes to the log."""
-    year, month = summary.previous_month(now)
-    return summary.generate_month(year, month, now=now)
