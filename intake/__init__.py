@@ -23,6 +23,7 @@ def register(app) -> None:
     app.register_blueprint(bp, url_prefix="/intake")
     add_nav_item(app, "intake.reception", _l("Reception"), {R.receptionist})
     add_nav_item(app, "intake.queue_board", _l("Queue"), {R.receptionist})
-    add_nav_item(app, "intake.case_list", _l("Cases"), {R.receptionist, R.commander, R.official, R.callback_staff, R.admin})
+    add_nav_item(app, "intake.case_list", _l("Cases"),
+                 {R.receptionist, R.commander, R.official, R.callback_staff, R.admin})
     add_role_home(app, R.receptionist, "intake.reception")
     add_seeder(app, "cases", demo.seed)

@@ -13,10 +13,10 @@ from desk.models import Case, Category, Outcome, Role
 from desk.timeutil import local_today
 from desk.workcalendar import default_calendar
 from intake import bp
-from intake.cases.forms import CaseFilterForm, ConcludeForm, EmptyForm, ReasonForm, RefuseForm
-from intake.cases.services import CaseFilters, export_csv, page_of_cases
 from intake.cases.documents import available_documents, render_case_document
+from intake.cases.forms import CaseFilterForm, ConcludeForm, EmptyForm, ReasonForm, RefuseForm
 from intake.cases.models import Attachment
+from intake.cases.services import CaseFilters, export_csv, page_of_cases
 
 VIEWERS = (Role.receptionist, Role.commander, Role.admin, Role.official, Role.callback_staff)
 ACTORS = (Role.receptionist, Role.commander, Role.admin)

@@ -12,10 +12,10 @@ from desk.models import AuditEntry, Category, Channel, Level, OrgUnit, PetitionT
 from desk.timeutil import freeze
 from intake.reception.services import PersonInput, VisitInput
 from outreach.assignments import services as assignments
-from outreach.field import services as field
 from outreach.assignments.matching import KIND_ROLES
 from outreach.assignments.models import (AssignmentStatus as A, OutreachAssignment, OutreachRequest,
                                          RequestStatus as RS, ServiceKind)
+from outreach.field import services as field
 from outreach.field.models import ServiceRecord
 from outreach.mediation.demo import seed_mediations
 from referrals.talent.models import Talent

@@ -7,8 +7,8 @@ from desk.extensions import db
 from desk.notify import notify
 from desk.scheduler import scheduled
 from desk.timeutil import to_local
-from outreach.assignments.services import MY_PAGE, expire_stale_offers, request_title
 from outreach.assignments.models import AssignmentStatus, OutreachAssignment, OutreachRequest, RequestStatus
+from outreach.assignments.services import MY_PAGE, expire_stale_offers, request_title
 
 
 @scheduled("outreach_reminders", "interval", minutes=30)

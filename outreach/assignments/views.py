@@ -13,11 +13,11 @@ from desk.params import id_arg
 from desk.timeutil import local_today
 from outreach import bp
 from outreach.assignments import services as assignments
-from outreach.field import services as field
 from outreach.assignments.forms import DeclineForm, OfferForm, ReasonForm, RequestForm, RescheduleForm
 from outreach.assignments.matching import EXCLUSION_TITLES, TITLES, WEIGHTS, rank_talent_for_request
 from outreach.assignments.models import (AssignmentStatus, OutreachAssignment, OutreachRequest, RequestStatus,
                                          ServiceKind)
+from outreach.field import services as field
 from outreach.field.models import ServiceRecord
 from outreach.mediation.models import Mediation
 from referrals.talent.models import LANGUAGES, Talent
@@ -58,8 +58,9 @@ def requests():
     rows = list(db.session.scalars(query.order_by(OutreachRequest.id.desc()).limit(PAGE + 1)))
     next_url = url_for("outreach.requests", status=status.value if status else None, before=rows[PAGE - 1].id) \
         if len(rows) > PAGE else None
-    return render_template("outreach/assignments/requests.html", rows=rows[:PAGE], status=status, statuses=RequestStatus,
-                           next_url=next_url, can_request=current_user.has_role(*REQUESTERS))
+    return render_template("outreach/assignments/requests.html", rows=rows[:PAGE], status=status,
+                           statuses=RequestStatus, next_url=next_url,
+                           can_request=current_user.has_role(*REQUESTERS))
 
 
 def _request_choices(form: RequestForm) -> None:

@@ -10,8 +10,8 @@ from desk.errors import DomainError
 from desk.extensions import db
 from desk.models import Case, Channel, Visit
 from desk.timeutil import to_local, utcnow
-from intake.reception.services import VisitInput, register_visit
 from intake.reception.repeat import find_prior_cases
+from intake.reception.services import VisitInput, register_visit
 from outreach.assignments.machines import ASSIGNMENT_MACHINE, REQUEST_MACHINE
 from outreach.assignments.models import AssignmentStatus as A, OutreachAssignment, RequestStatus as RS
 from outreach.field.models import FollowUpCase, ServiceRecord

@@ -13,13 +13,13 @@ from desk.extensions import db
 from desk.models import OPEN_STATUSES, Case, Role
 from desk.panels import case_panel
 from desk.timeutil import local_today
+from outreach import bp
+from outreach.assignments.models import OutreachAssignment
+from outreach.field.models import FollowUpCase
 from outreach.mediation import services as service
 from outreach.mediation.documents import render_agreement
 from outreach.mediation.forms import AgreementForm, EndMediationForm, PartyForm, SessionForm, StartMediationForm
-from outreach.assignments.models import OutreachAssignment
-from outreach.field.models import FollowUpCase
 from outreach.mediation.models import Mediation, MediationStatus
-from outreach import bp
 from referrals.talent.models import Talent, TalentRole
 
 MEDIATORS = (Role.talent, Role.receptionist, Role.commander, Role.admin)
@@ -59,8 +59,8 @@ def _mediation_panel(case: Case):
         form = StartMediationForm(formdata=None)
         form.mediator_id.choices = _mediators(case)
         form.started_on.data = local_today()
-    return Markup(render_template("outreach/mediation/_case_panel.html", case=case, mediation=mediation, outreach=outreach,
-                                  form=form))
+    return Markup(render_template("outreach/mediation/_case_panel.html", case=case, mediation=mediation,
+                                  outreach=outreach, form=form))
 
 
 @bp.route("/cases/<int:case_id>/mediation", methods=["POST"])

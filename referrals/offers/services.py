@@ -13,8 +13,8 @@ from desk.models import Case, CaseStatus, Room
 from desk.notify import notify
 from desk.statemachine import StateMachine
 from desk.timeutil import local_today, utcnow
-from referrals.talent.matching import rank_talent_for_case
 from referrals.offers.models import Referral, ReferralNote, ReferralOutcome, ReferralStatus
+from referrals.talent.matching import rank_talent_for_case
 from referrals.talent.models import Talent
 from referrals.talent.rotation import on_duty_in_room
 

@@ -14,8 +14,8 @@ from desk.timeutil import local_today
 from referrals import bp
 from referrals.offers import services as offers
 from referrals.offers.forms import DeclineForm, FinishForm, NoteForm
-from referrals.talent.matching import TITLES, WEIGHTS, rank_talent_for_case
 from referrals.offers.models import Referral, ReferralOutcome, ReferralStatus
+from referrals.talent.matching import TITLES, WEIGHTS, rank_talent_for_case
 from referrals.talent.models import Talent
 from referrals.talent.rotation import duty_state, on_duty_in_room
 

@@ -5,7 +5,7 @@ average rating. One SQL aggregate each; the reports area calls these for the das
 Definitions (orders *issued* in [start, end), local China dates, inside ``unit``):
 - signed on time: signed_at <= sign_due_at;  fed back on time: first report at or before feedback_due_at;
 - returned: orders returned at least once;  verified: closed by the issuing town;
-- overdue now: a clock still running past its due (desk: referrals.orders.overdue_clause) at ``now``;
+- overdue now: a clock still running past its due (desk: referrals.orders.services.overdue_clause) at ``now``;
 - on-time rate: fed back on time / orders whose feedback is in or due (reported, or due before now);
   None when there is none, never a division by zero;
 - average rating: mean of (speed + handling + result) / 3 over rated orders, None when none rated.

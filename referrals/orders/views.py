@@ -16,12 +16,12 @@ from desk.models import Case, Level, Role
 from desk.params import id_arg
 from desk.panels import case_panel
 from desk.timeutil import local_today, utcnow
+from referrals import bp
 from referrals.orders import services as orders
 from referrals.orders.documents import render_order_sheet
 from referrals.orders.forms import MeasuresForm, OrderForm, RateForm, ReportForm, ReturnForm, VerifyForm
 from referrals.orders.measures import order_measures as compute_measures, orders_by_department
 from referrals.orders.models import DispatchOrder, OrderEvidence, OrderPriority, OrderReport, OrderStatus
-from referrals import bp
 
 S = OrderStatus
 COMMANDERS = (Role.commander,)

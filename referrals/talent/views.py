@@ -11,10 +11,10 @@ from desk.audit import timeline
 from desk.extensions import db
 from desk.models import Category, Role, Room
 from desk.params import id_arg
+from referrals import bp
 from referrals.talent import services as pool
 from referrals.talent.forms import ImportForm, TalentForm
 from referrals.talent.models import Talent, TalentRole, talent_skill
-from referrals import bp
 
 PAGE = 50
 

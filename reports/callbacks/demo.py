@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from desk.demo.seed import SeedContext, demo_county, pick_weighted
 from desk.extensions import db
 from desk.models import AuditEntry, Case
-from reports.summary import services as summary
-from reports.callbacks.services import PLACE_COLUMNS, due_date
 from reports.callbacks.models import Callback, CallbackChannel, CallbackStatus, Rating
+from reports.callbacks.services import PLACE_COLUMNS, due_date
+from reports.summary import services as summary
 
 RATINGS = [(Rating.satisfied, 70), (Rating.basic, 22), (Rating.dissatisfied, 8)]
 CHANNELS = [(CallbackChannel.phone, 62), (CallbackChannel.sms, 12), (CallbackChannel.visit, 8),

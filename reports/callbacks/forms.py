@@ -4,8 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from reports.callbacks.services import STAFF_CHANNELS
 from reports.callbacks.models import Rating
+from reports.callbacks.services import STAFF_CHANNELS
 
 
 class CallbackForm(FlaskForm):

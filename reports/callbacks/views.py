@@ -123,7 +123,8 @@ def track():
         form.code.errors = [err.message]
         return render_template("reports/callbacks/track.html", form=form), 200
     rating_form = CitizenRatingForm(formdata=None, code=callbacks.normalize_code(form.code.data))
-    return render_template("reports/callbacks/track_status.html", matter=matter, rating_form=rating_form, S=CallbackStatus)
+    return render_template("reports/callbacks/track_status.html", matter=matter, rating_form=rating_form,
+                           S=CallbackStatus)
 
 
 @bp.route("/track/rate", methods=["POST"])
@@ -150,7 +151,8 @@ def track_rate():
         except DomainError:
             abort(400)
         show_on_form(form, err)
-        return render_template("reports/callbacks/track_status.html", matter=matter, rating_form=form, S=CallbackStatus), 400
+        return render_template("reports/callbacks/track_status.html", matter=matter, rating_form=form,
+                               S=CallbackStatus), 400
     db.session.commit()
     matter = callbacks.track(form.code.data, now=now)
     return render_template("reports/callbacks/track_status.html", matter=matter, rating_form=None, S=CallbackStatus,

@@ -1,8 +1,8 @@
 """The dashboard's tables, declared once: the page renders them and the CSV and XLSX exports write them.
 
 A table is columns (key, title, kind, the measure a cell drills down to) and rows of plain values from
-reports.measures.month_report, so the screen and the files cannot show different numbers. No personal
-data is in any table: overdue matters are listed by reference, category and place only.
+reports.dashboard.measures.month_report, so the screen and the files cannot show different numbers. No
+personal data is in any table: overdue matters are listed by reference, category and place only.
 """
 import csv
 import io

@@ -2,7 +2,8 @@
 
 Every figure is an SQL aggregate over indexed (place, date) ranges for one period [start, end) and one
 org scope; only the small sorted columns needed for percentiles (one scope and period) come back to
-Python. Definitions live in reports.definitions (DOMAIN.md), shown as footnotes wherever a figure is.
+Python. Definitions live in reports.dashboard.definitions (DOMAIN.md), shown as footnotes wherever a
+figure is.
 """
 from bisect import bisect_right
 from collections import defaultdict
@@ -48,7 +49,7 @@ class Measure:
     denominator: int | None = None
     kind: str = "count"                  # "count" | "rate" | "days" | "minutes"
     title: object = None                 # lazy translated, from reports.dashboard.definitions
-    definition: str = ""                 # key into reports.definitions.DEFINITIONS
+    definition: str = ""                 # key into reports.dashboard.definitions.DEFINITIONS
 
     def __post_init__(self):
         self.definition = self.definition or self.key

@@ -1,8 +1,8 @@
 """The monthly summary PDF for officials, and its archive (one file per org unit, month and language).
 
-Every figure comes from reports.dashboard.measures (and the charts from reports.dashboard.charts); this module only lays them
-out. The archive is claimed by a conditional insert on (unit, year, month, locale), so a job that runs
-twice, or two schedulers, still leave exactly one file per scope, month and language.
+Every figure comes from reports.dashboard.measures (and the charts from reports.dashboard.charts); this
+module only lays them out. The archive is claimed by a conditional insert on (unit, year, month, locale),
+so a job that runs twice, or two schedulers, still leave exactly one file per scope, month and language.
 """
 import logging
 import re
@@ -21,8 +21,8 @@ from desk.errors import DomainError
 from desk.extensions import db, write_intent
 from desk.models import Level, OrgUnit
 from desk.timeutil import to_local, utcnow
-from reports.dashboard import measures
 from reports.callbacks.services import insert_ignoring_duplicates
+from reports.dashboard import measures
 from reports.dashboard.definitions import DEFINITIONS
 from reports.summary.models import MonthlySummary
 
@@ -61,7 +61,7 @@ def month_title(year: int, month: int) -> str:
 
 
 def _charts(report: dict) -> dict:
-    """The SVG charts of reports.charts (drawn from the report's own rows) as data URIs for <img>."""
+    """The SVG charts of reports.dashboard.charts (drawn from the report's own rows) as data URIs for <img>."""
     try:
         from reports.dashboard import charts
     except ModuleNotFoundError as err:

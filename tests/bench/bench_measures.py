@@ -1,6 +1,6 @@
 """Month measures at scale: the `city` demo plus 1,000,000 cases of five years' history vs 10,000 (SQLite).
 
-Prints BENCH month_measures_s_1m (the headline measures, reports.measures.summary, for one county and
+Prints BENCH month_measures_s_1m (the headline measures, reports.dashboard.measures.summary, for one county and
 one month, median of 5) and month_measures_growth_1m_over_10k (that figure over the same figure with
 10,000 cases of history). Also prints, for information, the whole dashboard's month_report.
 

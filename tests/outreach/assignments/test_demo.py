@@ -5,9 +5,9 @@ import sqlalchemy as sa
 from desk.demo.seed import DEMO_PASSWORD, seed_demo
 from desk.extensions import db
 from desk.models import Channel, User
-from outreach.field.services import follow_up_cases
 from outreach.assignments.models import AssignmentStatus as A, OutreachAssignment, OutreachRequest, RequestStatus
 from outreach.field.models import ServiceRecord
+from outreach.field.services import follow_up_cases
 from outreach.mediation.models import Mediation, MediationStatus
 from referrals.talent.models import Talent
 

@@ -6,9 +6,9 @@ import pytest
 from desk.extensions import db
 from desk.models import Role
 from outreach.assignments import services as assignments
+from outreach.assignments.models import ServiceKind
 from outreach.field import services as field
 from outreach.field.measures import person_times, totals
-from outreach.assignments.models import ServiceKind
 from tests.factories import make_user
 from tests.outreach.helpers import make_member, make_request
 

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from desk.extensions import db
 from desk.models import CaseStatus, Visit
 from desk.models import Ticket
-from reports.dashboard import drill, measures as M
 from reports.callbacks.models import Callback, CallbackStatus, Rating
+from reports.dashboard import drill, measures as M
 from tests.factories import make_case
 
 S = CaseStatus

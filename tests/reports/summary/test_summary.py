@@ -12,8 +12,8 @@ from desk.extensions import db
 from desk.models import Channel, Outcome, Role, Visit
 from desk.scheduler import run_job
 from reports.callbacks import services as callbacks
-from reports.summary import services as summary
 from reports.callbacks.models import Callback
+from reports.summary import services as summary
 from reports.summary.models import MonthlySummary
 from tests.factories import make_case
 
