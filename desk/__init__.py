@@ -37,26 +37,25 @@ def create_app(config=None) -> Flask:
     security.init_app(app)
 
     from desk import models  # noqa: F401  (shared tables)
-    from intake import models as _intake  # noqa: F401
-    from referrals import models as _referrals  # noqa: F401
-    from outreach import models as _outreach  # noqa: F401
-    from reports import models as _reports  # noqa: F401
-
     from desk.admin.views import bp as admin_bp
     from desk.auth.views import bp as auth_bp
     from desk.views import bp as core_bp, register_error_pages
-    from intake.views import bp as intake_bp
-    from referrals.views import bp as referrals_bp
-    from outreach.views import bp as outreach_bp
-    from reports.views import bp as reports_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
-    app.register_blueprint(intake_bp, url_prefix="/intake")
-    app.register_blueprint(referrals_bp, url_prefix="/referrals")
-    app.register_blueprint(outreach_bp, url_prefix="/outreach")
-    app.register_blueprint(reports_bp, url_prefix="/reports")
+
+    # The areas, the only place that lists them: each adds its tables, blueprint (under its URL prefix),
+    # jobs, demo seeders, navigation, home pages and commands.
+    import intake
+    import outreach
+    import referrals
+    import reports
+    intake.register(app)
+    referrals.register(app)
+    outreach.register(app)
+    reports.register(app)
+
     register_error_pages(app)
     _template_context(app)
     _forget_request_state(app)

@@ -7,13 +7,20 @@ OpenCC (s2t). Runs under a file lock so that several people updating at once do 
 import fcntl
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGS = ROOT / "desk" / "translations"
-AREAS = ["desk", "intake", "referrals", "outreach", "reports", "templates"]
+
+
+def source_folders() -> list[str]:
+    """Where messages are extracted from: the packages pyproject.toml installs, and the templates."""
+    with open(ROOT / "pyproject.toml", "rb") as handle:
+        include = tomllib.load(handle)["tool"]["setuptools"]["packages"]["find"]["include"]
+    return [pattern.rstrip("*") for pattern in include] + ["templates"]
 
 
 def _pybabel(*args: str) -> None:
@@ -76,7 +83,7 @@ def main(argv: list[str]) -> int:
     with open("/tmp/petition-desk-catalogs.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         _pybabel("extract", "-F", "desk/babel.cfg", "-k", "_l", "-o", "desk/translations/messages.pot",
-                 "--no-location", "--sort-output", "--no-wrap", "--project=petition-desk", *AREAS)
+                 "--no-location", "--sort-output", "--no-wrap", "--project=petition-desk", *source_folders())
         _pybabel("update", "-i", "desk/translations/messages.pot", "-d", "desk/translations",
                  "--no-fuzzy-matching", "--no-wrap")
         hans = _fill("zh_Hans", pairs, {})

@@ -1,4 +1,6 @@
-"""`flask desk ...` commands: init, seed-demo, import-org, create-user, scheduler, run-job."""
+"""`flask desk ...` commands: init, seed-demo, import-org, create-user, scheduler, run-job.
+
+Areas add their own commands to ``desk_cli`` in their ``register(app)``."""
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -95,8 +97,7 @@ def scheduler_command():
 @click.argument("name")
 def run_job_command(name):
     """Run one scheduled job now."""
-    from desk.scheduler import JOBS, load_job_modules, run_job
-    load_job_modules()
+    from desk.scheduler import JOBS, run_job
     if name not in JOBS:
         raise click.BadParameter(f"unknown job; known: {', '.join(sorted(JOBS))}")
     run = run_job(name)

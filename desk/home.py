@@ -1,22 +1,23 @@
-"""Where each role lands after login. Areas add their home pages here, in priority order."""
+"""Where each role lands after login. Areas name their roles' home pages in their ``register(app)``."""
 from flask import current_app
 
 from desk.models import Role
 
 # First match wins for a user holding several roles; endpoints that are not registered are skipped.
-ROLE_HOMES = [
-    (Role.receptionist, "intake.reception"),
-    (Role.commander, "referrals.orders_home"),
-    (Role.department_officer, "referrals.department_inbox"),
-    (Role.talent, "referrals.my_work"),
-    (Role.callback_staff, "reports.callbacks"),
-    (Role.official, "reports.dashboard"),
-    (Role.admin, "admin.users"),
-]
+HOME_PRIORITY = [Role.receptionist, Role.commander, Role.department_officer, Role.talent, Role.callback_staff,
+                 Role.official, Role.admin]
+CORE_HOMES = {Role.admin: "admin.users"}
+
+
+def add_role_home(app, role: Role, endpoint: str) -> None:
+    """The page ``role`` lands on; the first area to name one for a role keeps it."""
+    app.extensions.setdefault("desk.role_homes", {}).setdefault(role, endpoint)
 
 
 def home_endpoint(user) -> str:
-    for role, endpoint in ROLE_HOMES:
-        if user.has_role(role) and endpoint in current_app.view_functions:
+    homes = {**CORE_HOMES, **current_app.extensions.get("desk.role_homes", {})}
+    for role in HOME_PRIORITY:
+        endpoint = homes.get(role)
+        if endpoint and user.has_role(role) and endpoint in current_app.view_functions:
             return endpoint
     return "core.home"

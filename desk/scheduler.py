@@ -1,7 +1,8 @@
 """Scheduled jobs: one registry, a database job store, a database lease per job, a log of every run.
 
-Areas declare jobs with ``@scheduled(...)`` in their ``jobs.py``; each job is a function
-``job(now) -> int`` (how many things it acted on) that must be idempotent: it may run twice.
+Areas declare jobs with ``@scheduled(...)`` in their ``jobs.py`` modules, which each area's ``register(app)``
+imports, so the registry is full once the app exists. Each job is a function ``job(now) -> int`` (how many
+things it acted on) that must be idempotent: it may run twice.
 """
 import logging
 import os
@@ -16,7 +17,6 @@ from desk.models import JobLock, JobRun
 from desk.timeutil import utcnow
 
 log = logging.getLogger("desk.scheduler")
-JOB_MODULES = ["intake.jobs", "referrals.jobs", "referrals.order_jobs", "outreach.jobs", "reports.jobs"]
 
 
 @dataclass(frozen=True)
@@ -36,16 +36,6 @@ def scheduled(name: str, trigger: str = "interval", **trigger_args):
         JOBS[name] = JobSpec(name, func, trigger, trigger_args)
         return func
     return decorator
-
-
-def load_job_modules() -> None:
-    import importlib
-    for module in JOB_MODULES:
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as err:
-            if err.name != module:
-                raise
 
 
 def _holder() -> str:
@@ -115,7 +105,6 @@ def build_scheduler(app, blocking: bool = False):
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    load_job_modules()
     _app_holder["app"] = app
     with app.app_context():
         store = SQLAlchemyJobStore(engine=db.engine, tablename="apscheduler_jobs")

@@ -1,1 +1,29 @@
-"""Walk-in reception, queue tickets, repeat-visit detection, citizen portal, channel imports."""
+"""Walk-in reception, queue tickets, repeat-visit detection, citizen portal, channel imports.
+
+Sub-domains: ``reception`` (the walk-in form and repeat-visit look-up), ``cases`` (case pages, notices,
+attachments, clock reminders), ``queue`` (calling tickets). They share the one ``intake`` blueprint.
+"""
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from desk.demo.seed import add_seeder
+from desk.home import add_role_home
+from desk.models import Role as R
+from desk.nav import add_nav_item
+
+bp = Blueprint("intake", __name__)
+
+
+def register(app) -> None:
+    """The intake area's tables, pages, jobs, navigation, home page and demo data."""
+    from intake.reception import views as _reception_views  # noqa: F401  (routes)
+    from intake.cases import demo, jobs, models, views as _case_views  # noqa: F401  (tables, @scheduled, routes)
+    from intake.queue import views as _queue_views  # noqa: F401  (routes)
+
+    app.register_blueprint(bp, url_prefix="/intake")
+    add_nav_item(app, "intake.reception", _l("Reception"), {R.receptionist})
+    add_nav_item(app, "intake.queue_board", _l("Queue"), {R.receptionist})
+    add_nav_item(app, "intake.case_list", _l("Cases"),
+                 {R.receptionist, R.commander, R.official, R.callback_staff, R.admin})
+    add_role_home(app, R.receptionist, "intake.reception")
+    add_seeder(app, "cases", demo.seed)

@@ -151,7 +151,7 @@ def make_talent(world: World, name: str = "调解员甲", *, role: str = "mediat
                 skills=(), languages: str = "mandarin,cantonese", stationing: str = "resident",
                 weekdays: str = "0,1,2,3,4", capacity: int = 4, room=None, user: User | None = None,
                 active: bool = True):
-    from referrals.models import Stationing, Talent, TalentRole
+    from referrals.talent.models import Stationing, Talent, TalentRole
     unit = unit or world.county
     talent = Talent(name=name, role=TalentRole(role), languages=languages, stationing=Stationing(stationing),
                     weekdays=weekdays, capacity=capacity, active=active, room=room,

@@ -44,14 +44,14 @@ def _visit(world):
 
 
 def _ticket(world):
-    from intake.tickets import issue_ticket
+    from desk.tickets import issue_ticket
     ticket = issue_ticket(site=world.county_site, room=world.county_site.rooms[0])
     db.session.commit()
     return ticket.id
 
 
 def _attachment(world):
-    from intake.models import Attachment
+    from intake.cases.models import Attachment
     case = make_case(world)
     attachment = Attachment(case_id=case.id, filename="a.pdf", mime="application/pdf", size=5, sha256="0" * 64,
                             path="/nonexistent")
@@ -68,7 +68,7 @@ def _talent(world):
 
 
 def _referral(world):
-    from referrals.offers import refer_to_talent
+    from referrals.offers.services import refer_to_talent
     from tests.factories import make_talent
     referral = refer_to_talent(make_case(world), make_talent(world), actor=None)
     db.session.commit()
@@ -76,7 +76,7 @@ def _referral(world):
 
 
 def _order(world):
-    from referrals.orders import issue_dispatch_order
+    from referrals.orders.services import issue_dispatch_order
     commander = make_user(world, Role.commander, unit=world.town)
     order = issue_dispatch_order(make_case(world), actor=commander, department_id=world.department.id,
                                  instructions="核查处理", deadline_days=2)
@@ -85,7 +85,7 @@ def _order(world):
 
 
 def _order_evidence(world):
-    from referrals.order_models import DispatchOrder, OrderEvidence, OrderReport
+    from referrals.orders.models import DispatchOrder, OrderEvidence, OrderReport
     order = db.session.get(DispatchOrder, _order(world))
     report = OrderReport(order_id=order.id, text="已处理", staff_visits=1)
     report.evidence.append(OrderEvidence(filename="a.png", mime="image/png", size=5, sha256="0" * 64,
@@ -102,8 +102,8 @@ def _import_key(world):
 # Outreach (issue 6): a request in 台山市's village, an assignment offered on it, a mediation of a case.
 def _outreach_request(world):
     from datetime import date, time
-    from outreach.assignments import create_request
-    from outreach.models import ServiceKind
+    from outreach.assignments.services import create_request
+    from outreach.assignments.models import ServiceKind
     staff = make_user(world, Role.receptionist, unit=world.county)
     request = create_request(actor=staff, unit=world.village, site=None, kind=ServiceKind.legal,
                              on_date=date(2026, 12, 1), start_time=time(9), end_time=time(11), expected_people=5,
@@ -113,8 +113,8 @@ def _outreach_request(world):
 
 
 def _outreach_assignment(world):
-    from outreach.assignments import offer
-    from outreach.models import OutreachRequest
+    from outreach.assignments.services import offer
+    from outreach.assignments.models import OutreachRequest
     from tests.factories import make_talent
     request = db.session.get(OutreachRequest, _outreach_request(world))
     [assignment] = offer(request, [make_talent(world)], actor=None)
@@ -124,7 +124,7 @@ def _outreach_assignment(world):
 
 def _mediation(world):
     from datetime import date
-    from outreach.mediation import start_mediation
+    from outreach.mediation.services import start_mediation
     mediation = start_mediation(make_case(world), actor=None, mediator=None, on=date(2026, 11, 25))
     db.session.commit()
     return mediation.id
@@ -157,8 +157,8 @@ def _callback(world):
 
     from desk import cases
     from desk.models import Outcome
-    from reports.callbacks import open_callbacks_for_concluded
-    from reports.models import Callback
+    from reports.callbacks.services import open_callbacks_for_concluded
+    from reports.callbacks.models import Callback
     case = make_case(world)
     cases.accept_case(case, actor=None, on=date(2026, 11, 3))
     cases.conclude_case(case, actor=None, outcome=Outcome.support, opinion="支持。", on=date(2026, 11, 20))
@@ -168,7 +168,7 @@ def _callback(world):
 
 
 def _summary(world):
-    from reports.models import MonthlySummary
+    from reports.summary.models import MonthlySummary
     summary = MonthlySummary(unit_id=world.county.id, year=2026, month=10, locale="zh_Hans", size=4, pdf=b"%PDF")
     db.session.add(summary)
     db.session.commit()

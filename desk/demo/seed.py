@@ -1,6 +1,10 @@
 """Load deterministic demo data: the org tree, sites, rooms, departments, categories, users, then
-each area's own demo records (talent, cases, referrals, orders, outreach, callbacks, reports)."""
-import importlib
+each area's own demo records (talent, cases, referrals, orders, outreach, callbacks, reports).
+
+Areas add their seeders in their ``register(app)`` with ``add_seeder``, each in a stage; the stages run in
+order, and within a stage the seeders run in the order the areas registered them. The order is part of
+the demo: every seeder draws from one seeded random generator.
+"""
 import random
 import time
 from dataclasses import dataclass, field
@@ -8,6 +12,7 @@ from datetime import date, datetime, time as clock_time, timedelta
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 
 from desk import orgimport
 from desk.extensions import db
@@ -15,7 +20,8 @@ from desk.models import Category, Department, Level, OrgUnit, Role, Site, User
 from desk.timeutil import freeze, frozen_at, to_local, utc_of_local, utcnow
 
 DEMO_PASSWORD = "demo12345"
-AREA_SEEDERS = ["referrals.demo", "intake.demo", "referrals.referral_demo", "referrals.order_demo", "outreach.demo", "reports.demo"]
+# The people who take on matters, then the matters, then what is done with them, then what follows.
+SEED_STAGES = ("pool", "cases", "routing", "follow_up")
 
 
 @dataclass
@@ -74,6 +80,19 @@ class _NoBar:
         return False
 
 
+def add_seeder(app, stage: str, seeder) -> None:
+    """Run ``seeder(ctx)`` in ``stage`` when ``app`` loads the demo data."""
+    if stage not in SEED_STAGES:
+        raise ValueError(f"unknown seed stage {stage!r}")
+    app.extensions.setdefault("desk.seeders", []).append((stage, seeder))
+
+
+def area_seeders(app) -> list:
+    """The areas' seeders in the order they run."""
+    seeders = app.extensions.get("desk.seeders", [])
+    return [seeder for stage in SEED_STAGES for seeder_stage, seeder in seeders if seeder_stage == stage]
+
+
 def seed_demo(size: str = "small", seed: int = 7, progress: bool = False, today: date | None = None) -> SeedContext:
     """Create the demo city; deterministic for a seed and a moment. Expects an empty database.
 
@@ -84,14 +103,7 @@ def seed_demo(size: str = "small", seed: int = 7, progress: bool = False, today:
     ctx = SeedContext(size=size, rng=random.Random(seed), now=now, today=to_local(now).date(), progress=progress)
     steps = [("org tree", _seed_places), ("sites and rooms", _seed_sites), ("departments", _seed_departments),
              ("categories", _seed_categories), ("demo users", _seed_users)]
-    for module_name in AREA_SEEDERS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as err:
-            if err.name != module_name:
-                raise
-            continue
-        steps.append((module_name, module.seed))
+    steps += [(seeder.__module__, seeder) for seeder in area_seeders(current_app)]
     with frozen_at(now):
         for number, (label, step) in enumerate(steps, 1):
             ctx.say(f"[{number}/{len(steps)}] {label}")

@@ -29,8 +29,8 @@ def prepare(env: dict, members: int) -> int:
     from desk import create_app
     from desk.extensions import db
     from desk.models import Case, CaseStatus, Role, User
-    from referrals import offers
-    from referrals.models import Stationing, Talent, TalentRole
+    from referrals.offers import services as offers
+    from referrals.talent.models import Stationing, Talent, TalentRole
     app = create_app({"SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL"), "PII_KEY": env["PII_KEY"],
                       "SECRET_KEY": env["SECRET_KEY"]})
     with app.app_context():

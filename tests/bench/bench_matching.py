@@ -36,8 +36,8 @@ def main() -> None:
         os.replace(PATH + ".part", PATH)
     from desk.extensions import db
     from desk.models import Case
-    from referrals.matching import rank_talent_for_case
-    from referrals.models import Talent
+    from referrals.talent.matching import rank_talent_for_case
+    from referrals.talent.models import Talent
     app = make_app(PATH)
     with app.app_context():
         talent = db.session.scalar(sa.select(sa.func.count()).select_from(Talent))

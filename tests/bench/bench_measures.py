@@ -1,6 +1,6 @@
 """Month measures at scale: the `city` demo plus 1,000,000 cases of five years' history vs 10,000 (SQLite).
 
-Prints BENCH month_measures_s_1m (the headline measures, reports.measures.summary, for one county and
+Prints BENCH month_measures_s_1m (the headline measures, reports.dashboard.measures.summary, for one county and
 one month, median of 5) and month_measures_growth_1m_over_10k (that figure over the same figure with
 10,000 cases of history). Also prints, for information, the whole dashboard's month_report.
 
@@ -61,8 +61,8 @@ def build(path: str, n_history: int, seed: int = 11) -> None:
     from desk.demo.seed import seed_demo
     from desk.extensions import db
     from desk.models import Case, Category, Level, OrgUnit, Person, Site, Visit
-    from intake.models import Ticket
-    from reports.models import Callback
+    from desk.models import Ticket
+    from reports.callbacks.models import Callback
     app = make_app(path)
     with app.app_context():
         db.create_all()
@@ -152,7 +152,7 @@ def build(path: str, n_history: int, seed: int = 11) -> None:
 def measure(path: str, runs: int) -> tuple[list[float], list[float]]:
     from desk.extensions import db
     from desk.models import OrgUnit
-    from reports import measures
+    from reports.dashboard import measures
     app = make_app(path)
     summary_times, report_times = [], []
     with app.app_context():

@@ -1,6 +1,6 @@
 """The whole monthly PDF summary for the city: the `city` demo plus 1,000,000 cases over five years (SQLite).
 
-Prints BENCH monthly_pdf_city_s: reports.summary.render_monthly_summary for the city and one month, in
+Prints BENCH monthly_pdf_city_s: reports.summary.services.render_monthly_summary for the city and one month, in
 Chinese, measures and charts and WeasyPrint included, median of 3 after one warm-up. Reuses the database
 that bench_measures.py builds and caches (/tmp/desk-bench-measures-v2-<n>.sqlite); ``--quick`` uses the
 100,000-case one. Also prints the figure for one county, for information.
@@ -51,7 +51,7 @@ def _pages(pdf: bytes) -> int:
 def render_times(path: str, code: str, runs: int) -> tuple[list[float], int, int, list[float]]:
     from desk.extensions import db
     from desk.models import OrgUnit
-    from reports.summary import render_monthly_summary
+    from reports.summary.services import render_monthly_summary
     app = make_app(path)
     times, cpu = [], []
     with app.app_context():

@@ -84,7 +84,7 @@ def measure(path: str, n_people: int, lookups: int, seed: int = 5) -> list[float
     from desk.demo import people
     from desk.extensions import db
     from desk.models import Category, Level, OrgUnit
-    from intake.repeat import find_prior_cases
+    from intake.reception.repeat import find_prior_cases
     rng = random.Random(seed)
     app = make_app(path)
     timings = []

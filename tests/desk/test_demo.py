@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from desk.demo.seed import DEMO_PASSWORD, DEMO_USERS, count_rows, seed_demo
 from desk.extensions import db
 from desk.models import Category, Department, Level, OrgUnit, Room, Site, User
-from referrals.models import Talent
+from referrals.talent.models import Talent
 
 
 @pytest.fixture

@@ -11,10 +11,11 @@ from desk.demo.seed import DEMO_PASSWORD, seed_demo
 from desk.extensions import db
 from desk.models import AuditEntry, Case, User, Visit
 from desk.timeutil import local_today, utcnow
-from intake.cases import CaseFilters, filtered_cases
-from outreach.models import AssignmentStatus, OutreachAssignment
-from referrals.models import Referral, ReferralStatus, Talent
-from referrals.order_models import DispatchOrder, OrderStatus
+from intake.cases.services import CaseFilters, filtered_cases
+from outreach.assignments.models import AssignmentStatus, OutreachAssignment
+from referrals.offers.models import Referral, ReferralStatus
+from referrals.orders.models import DispatchOrder, OrderStatus
+from referrals.talent.models import Talent
 
 MOMENTS = ["2026-12-01 08:00", "2026-12-31 23:30", "2028-02-29 12:00"]
 

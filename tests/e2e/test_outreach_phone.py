@@ -16,9 +16,9 @@ def _offer_for_today(app) -> int:
     from desk.extensions import db
     from desk.models import Level, OrgUnit, User
     from desk.timeutil import local_today
-    from outreach import assignments
-    from outreach.models import ServiceKind
-    from referrals.models import Talent
+    from outreach.assignments import services as assignments
+    from outreach.assignments.models import ServiceKind
+    from referrals.talent.models import Talent
     with app.app_context():
         mediator = db.session.scalar(sa.select(Talent).join(User, Talent.user_id == User.id)
                                      .where(User.username == "mediator"))
@@ -89,7 +89,8 @@ def test_mediator_serves_an_outreach_on_a_phone(live_server, phone, artifacts_di
 
     from desk.extensions import db
     from desk.models import Case, Channel
-    from outreach.models import OutreachAssignment, ServiceRecord
+    from outreach.assignments.models import OutreachAssignment
+    from outreach.field.models import ServiceRecord
     with live_server.app.app_context():
         assignment = db.session.get(OutreachAssignment, assignment_id)
         record = db.session.scalar(sa.select(ServiceRecord).where(ServiceRecord.assignment_id == assignment_id))

@@ -10,8 +10,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 def _room_offer(app) -> int:
     from desk.extensions import db
     from desk.models import Case, CaseStatus, User
-    from referrals import offers
-    from referrals.models import Talent
+    from referrals.offers import services as offers
+    from referrals.talent.models import Talent
     with app.app_context():
         mediator = db.session.scalar(sa.select(Talent).join(User, Talent.user_id == User.id)
                                      .where(User.username == "mediator"))

@@ -3,8 +3,8 @@ from datetime import date, time
 
 from desk.extensions import db
 from desk.models import Role
-from outreach import assignments
-from outreach.models import ServiceKind
+from outreach.assignments import services as assignments
+from outreach.assignments.models import ServiceKind
 from tests.factories import make_talent, make_user
 
 DAY = date(2026, 11, 25)  # a Wednesday, a working day

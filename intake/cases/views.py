@@ -1,0 +1,163 @@
+"""Case pages: detail with clocks and actions, the notices as PDFs, the list and its CSV export."""
+from flask import Response, abort, current_app, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+import sqlalchemy as sa
+
+from desk import cases
+from desk.access import get_in_scope, require_roles
+from desk.audit import timeline
+from desk.errors import DomainError
+from desk.extensions import db
+from desk.models import Case, Category, Outcome, Role
+from desk.timeutil import local_today
+from desk.workcalendar import default_calendar
+from intake import bp
+from intake.cases.documents import available_documents, render_case_document
+from intake.cases.forms import CaseFilterForm, ConcludeForm, EmptyForm, ReasonForm, RefuseForm
+from intake.cases.models import Attachment
+from intake.cases.services import CaseFilters, export_csv, page_of_cases
+
+VIEWERS = (Role.receptionist, Role.commander, Role.admin, Role.official, Role.callback_staff)
+ACTORS = (Role.receptionist, Role.commander, Role.admin)
+
+
+def _action_forms(case: Case) -> dict:
+    allowed = cases.CASE_MACHINE.allowed(case)
+    forms = {}
+    S = cases.S
+    if S.accepted in allowed:
+        forms["accept"] = EmptyForm(prefix="accept")
+    if S.not_accepted in allowed:
+        forms["refuse"] = RefuseForm(prefix="refuse")
+    if S.in_progress in allowed and case.status == S.accepted:
+        forms["start"] = EmptyForm(prefix="start")
+    if case.status in (S.accepted, S.in_progress) and case.extended_on is None:
+        forms["extend"] = ReasonForm(prefix="extend")
+    if S.concluded in allowed:
+        forms["conclude"] = ConcludeForm(prefix="conclude")
+    if S.closed in allowed:
+        forms["close"] = EmptyForm(prefix="close")
+    if case.status in (S.concluded, S.closed) and case.review_due and local_today() <= case.review_due:
+        forms["reopen"] = ReasonForm(prefix="reopen")
+    return forms
+
+
+def _render_detail(case: Case, forms: dict | None = None, status: int = 200):
+    forms = {**_action_forms(case), **(forms or {})}
+    can_act = current_user.has_role(*ACTORS)
+    attachments = db.session.scalars(sa.select(Attachment).where(Attachment.case_id == case.id)).all()
+    notice = default_calendar().fallback_notice(case.conclude_due or case.register_due)
+    return render_template("intake/cases/detail.html", case=case, clocks=cases.clocks(case),
+                           entries=timeline("case", case.id), forms=forms if can_act else {},
+                           documents=available_documents(case), attachments=attachments,
+                           calendar_notice=notice), status
+
+
+@bp.route("/cases/<int:case_id>")
+@require_roles(*VIEWERS)
+def case_detail(case_id):
+    return _render_detail(get_in_scope(Case, case_id, current_user))
+
+
+ACTIONS = {
+    "accept": (EmptyForm, lambda case, f: cases.accept_case(case, actor=current_user)),
+    "refuse": (RefuseForm, lambda case, f: cases.refuse_case(case, actor=current_user, reason=f.reason.data,
+                                                            directed_to=f.directed_to.data)),
+    "start": (EmptyForm, lambda case, f: cases.start_work(case, actor=current_user)),
+    "extend": (ReasonForm, lambda case, f: cases.extend_case(case, actor=current_user, reason=f.reason.data)),
+    "conclude": (ConcludeForm, lambda case, f: cases.conclude_case(
+        case, actor=current_user, outcome=Outcome(f.outcome.data), opinion=f.opinion.data,
+        legal_basis=f.legal_basis.data or "")),
+    "close": (EmptyForm, lambda case, f: cases.close_case(case, actor=current_user)),
+    "reopen": (ReasonForm, lambda case, f: cases.reopen_for_review(case, actor=current_user, reason=f.reason.data)),
+}
+
+
+@bp.route("/cases/<int:case_id>/<any(accept, refuse, start, extend, conclude, close, reopen):action>",
+          methods=["POST"])
+@require_roles(*ACTORS)
+def case_action(case_id, action):
+    case = get_in_scope(Case, case_id, current_user)
+    form_class, perform = ACTIONS[action]
+    form = form_class(prefix=action)
+    if not form.validate_on_submit():
+        flash(_("Please correct the marked fields; nothing you typed has been lost."), "error")
+        return _render_detail(case, {action: form}, 400)
+    try:
+        perform(case, form)
+    except DomainError as err:
+        db.session.rollback()
+        field = getattr(form, err.field, None) if err.field else None
+        if field is not None:
+            field.errors = list(field.errors) + [err.message]
+        flash(str(err.message), "error")
+        return _render_detail(db.session.get(Case, case_id), {action: form}, 400)
+    db.session.commit()
+    flash(_("Saved: %(status)s.", status=case.status.title), "success")
+    return redirect(url_for("intake.case_detail", case_id=case.id))
+
+
+@bp.route("/cases/<int:case_id>/documents/<any(acceptance, non_acceptance, extension, opinion):kind>.pdf")
+@require_roles(*VIEWERS)
+def case_document(case_id, kind):
+    case = get_in_scope(Case, case_id, current_user)
+    try:
+        pdf = render_case_document(case, kind)
+    except DomainError as err:
+        flash(str(err.message), "error")
+        return redirect(url_for("intake.case_detail", case_id=case.id))
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{case.reference}-{kind}.pdf"'})
+
+
+@bp.route("/cases/<int:case_id>/attachments/<int:attachment_id>")
+@require_roles(*VIEWERS)
+def case_attachment(case_id, attachment_id):
+    case = get_in_scope(Case, case_id, current_user)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.case_id != case.id:
+        abort(404)
+    with open(attachment.path, "rb") as handle:
+        return Response(handle.read(), mimetype=attachment.mime,
+                        headers={"Content-Disposition": f'inline; filename="attachment-{attachment.id}"'})
+
+
+def _filters() -> tuple[CaseFilterForm, CaseFilters]:
+    form = CaseFilterForm(request.args)
+    categories = db.session.scalars(sa.select(Category).order_by(Category.code)).all()
+    form.category_id.choices = [("", "—")] + [(c.id, c.name) for c in categories]
+    form.validate()
+    filters = CaseFilters(
+        q=form.q.data or "", status=_valid(form.status) or "",
+        category_id=_valid(form.category_id), channel=_valid(form.channel) or "", clock=_valid(form.overdue) or "",
+        due_days=_valid(form.due_days), repeat=_valid(form.repeat) == "1",
+        start=_valid(form.start), end=_valid(form.end))
+    return form, filters
+
+
+def _valid(field):
+    """A filter field's value, or None when it failed validation (shown as the field's error)."""
+    return None if field.errors else field.data
+
+
+@bp.route("/cases")
+@require_roles(*VIEWERS)
+def case_list():
+    form, filters = _filters()
+    rows, next_cursor = page_of_cases(current_user, filters, local_today(), before=request.args.get("before"),
+                                      soon_days=current_app.config["DUE_SOON_DAYS"])
+    args = {k: v for k, v in request.args.items() if k != "before" and v}
+    return render_template("intake/cases/list.html", form=form, cases=rows, today=local_today(),
+                           next_url=url_for("intake.case_list", before=next_cursor, **args) if next_cursor else None,
+                           export_url=url_for("intake.case_export", **args))
+
+
+@bp.route("/cases/export.csv")
+@require_roles(*VIEWERS)
+def case_export():
+    _form, filters = _filters()
+    user, today = current_user._get_current_object(), local_today()
+    stream = stream_with_context(export_csv(user, filters, today))
+    return Response(stream, mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="cases.csv"'})

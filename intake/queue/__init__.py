@@ -1,0 +1,1 @@
+"""The queue: per-room calling for staff and the waiting-room display."""

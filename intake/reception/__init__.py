@@ -1,0 +1,1 @@
+"""Walk-in reception: the visit form, the look-up of earlier visits and cases, the confirmation."""

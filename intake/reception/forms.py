@@ -1,0 +1,125 @@
+"""The reception form: one keyboard-friendly page for a walk-in visitor."""
+import uuid
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import Form, FieldList, FormField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from desk.idnumber import InvalidIdNumber, InvalidPhoneNumber, validate_phone, validate_resident_id
+from desk.access import in_scope
+from desk.errors import DomainError
+from desk.extensions import db
+from desk.models import Category, Channel, DemandBranch, OrgUnit, PetitionType
+from desk.widgets import CachedSelect
+from intake.reception.services import MAX_REPRESENTATIVES, PersonInput, VisitInput
+
+REPRESENTATIVE_ROWS = MAX_REPRESENTATIVES + 1  # one row more than allowed, so a sixth can be refused
+
+
+def check_id_number(form, field):
+    if field.data:
+        try:
+            field.data = validate_resident_id(field.data).normalized
+        except InvalidIdNumber as err:
+            raise ValidationError(err.message) from None
+
+
+def check_phone(form, field):
+    if field.data:
+        try:
+            field.data = validate_phone(field.data)
+        except InvalidPhoneNumber as err:
+            raise ValidationError(err.message) from None
+
+
+class RepresentativeForm(Form):
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=60)])
+    id_number = StringField(_l("Resident ID number"), validators=[Optional(), check_id_number])
+    phone = StringField(_l("Phone"), validators=[Optional(), check_phone])
+
+    @property
+    def filled(self) -> bool:
+        return bool((self.name.data or "").strip() or self.id_number.data or self.phone.data)
+
+
+LANGUAGES = [("mandarin", _l("Mandarin")), ("cantonese", _l("Cantonese")), ("taishanese", _l("Taishanese")),
+             ("hakka", _l("Hakka")), ("english", _l("English"))]
+
+
+class ReceptionForm(FlaskForm):
+    id_number = StringField(_l("Resident ID number"), validators=[Optional(), check_id_number])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)])
+    phone = StringField(_l("Phone"), validators=[Optional(), check_phone])
+    language = SelectField(_l("Language or dialect"), choices=LANGUAGES, default="cantonese")
+    channel = SelectField(_l("Channel"), choices=Channel.choices(), default=Channel.walk_in.value)
+    head_count = IntegerField(_l("Number of people"), default=1,
+                              validators=[DataRequired(), NumberRange(min=1, max=500)])
+    representatives = FieldList(FormField(RepresentativeForm), min_entries=REPRESENTATIVE_ROWS,
+                                max_entries=REPRESENTATIVE_ROWS)
+    category_id = SelectField(_l("Category"), coerce=int, validators=[DataRequired()], widget=CachedSelect())
+    petition_type = SelectField(_l("Petition type"), choices=PetitionType.choices(),
+                                default=PetitionType.demand.value)
+    demand_branch = SelectField(_l("Kind of demand"), choices=DemandBranch.choices(),
+                                default=DemandBranch.other.value)
+    title = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
+    facts = TextAreaField(_l("Facts"), validators=[Length(max=5000)])
+    demand = TextAreaField(_l("Demand"), validators=[Length(max=2000)])
+    place_id = SelectField(_l("Place (village or grid)"), coerce=int, validators=[DataRequired()],
+                           widget=CachedSelect())
+    other_party = StringField(_l("Other party"), validators=[Length(max=200)])
+    attachments = MultipleFileField(_l("Attachments (images or PDF)"))
+    repeat_decision = HiddenField()
+    submission_key = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.submission_key.data:
+            self.submission_key.data = uuid.uuid4().hex
+
+    def id_number_warning(self) -> str | None:
+        """An unknown area code is only a warning (older codes are real)."""
+        if self.id_number.data:
+            try:
+                return validate_resident_id(self.id_number.data).warning
+            except InvalidIdNumber:
+                return None
+        return None
+
+    def visit_input(self, *, user, channel: Channel) -> VisitInput:
+        """What the registration service needs, from a validated form; the place must lie in the user's area."""
+        place = db.session.get(OrgUnit, self.place_id.data)
+        if place is None or not in_scope(user, place):
+            raise DomainError(_l("Choose a place inside your area."), field="place_id")
+        case_part, _sep, person_part = (self.repeat_decision.data or "new").partition(":")
+        reps = [PersonInput(name=row.form.name.data.strip(), id_number=row.form.id_number.data or None,
+                            phone=row.form.phone.data or None)
+                for row in self.representatives.entries if row.form.filled]
+        petition_type = PetitionType(self.petition_type.data)
+        return VisitInput(
+            person=PersonInput(name=self.name.data, id_number=self.id_number.data or None,
+                               phone=self.phone.data or None, language=self.language.data),
+            channel=channel, place=place, category=db.session.get(Category, self.category_id.data),
+            petition_type=petition_type,
+            demand_branch=DemandBranch(self.demand_branch.data) if petition_type == PetitionType.demand else None,
+            title=self.title.data, facts=self.facts.data or "", demand=self.demand.data or "",
+            other_party=self.other_party.data or "", head_count=self.head_count.data or 1, representatives=reps,
+            link_case_id=int(case_part) if case_part.isdigit() else None,
+            person_id=int(person_part) if person_part.isdigit() else None, submission_key=self.submission_key.data)
+
+    def validate_representatives(self, field):
+        filled = [row for row in field.entries if row.form.filled]
+        if len(filled) > MAX_REPRESENTATIVES:
+            raise ValidationError(_l("A group elects at most 5 representatives; %(count)s were entered.",
+                                     count=len(filled)))
+        if filled and self.head_count.data and self.head_count.data < 2:
+            raise ValidationError(_l("Representatives are for group visits: set the number of people."))
+        for row in filled:
+            if not (row.form.name.data or "").strip():
+                raise ValidationError(_l("Each representative needs a name."))
+
+    def validate_head_count(self, field):
+        filled = sum(1 for row in self.representatives.entries if row.form.filled)
+        if field.data and field.data > 1 and filled == 0:
+            raise ValidationError(_l("A group visit needs at least one representative (at most 5)."))

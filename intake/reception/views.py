@@ -1,0 +1,147 @@
+"""Reception: the walk-in form, the look-up of earlier visits, the confirmation, revealing an ID number."""
+import itertools
+import os
+import time
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+import sqlalchemy as sa
+
+from desk.access import get_in_scope, in_scope, require_roles, scope_clause
+from desk.audit import record_audit
+from desk.errors import DomainError, show_on_form
+from desk.extensions import db
+from desk.i18n import current_locale, localize_text
+from desk.transactions import begin_write, read_first
+from desk.models import Category, Channel, Level, OrgUnit, Person, Role, Ticket, Visit
+from desk.uploads import check_upload
+from intake import bp
+from intake.cases.attachments import store_attachment
+from intake.reception.forms import ReceptionForm
+from intake.reception.repeat import find_prior_cases
+from intake.reception.services import register_visit, user_site
+
+RECEPTION = (Role.receptionist,)
+
+
+CHOICES_SECONDS = 300
+_choice_versions = itertools.count(1)  # never reused in a process: names one loading of the choice lists
+
+
+def _choices(form: ReceptionForm) -> int:
+    """Categories and places change rarely: cached per scope and language for a few minutes.
+    Returns the version of the lists now on the form (a new one each time they are loaded)."""
+    cache = current_app.extensions.setdefault("intake.choices", {})
+    key = (current_user.org_unit_id, current_locale())
+    cached = cache.get(key)
+    if cached is None or cached[0] < time.monotonic():
+        categories = list(db.session.scalars(sa.select(Category).order_by(Category.code)))
+        names = {c.id: c.name for c in categories}
+        category_choices = [(c.id, f"{names[c.parent_id]} › {c.name}" if c.parent_id else c.name)
+                            for c in categories]
+        places = list(db.session.scalars(sa.select(OrgUnit).where(
+            scope_clause(OrgUnit, current_user), OrgUnit.level.in_([Level.village, Level.grid, Level.town]))
+            .order_by(OrgUnit.code).limit(5000)))
+        by_id = {u.id: u for u in places}
+        place_choices = [(u.id, ("　" if u.level == Level.grid else "") + _place_label(u, by_id)) for u in places]
+        cached = cache[key] = (time.monotonic() + CHOICES_SECONDS, category_choices, place_choices,
+                               next(_choice_versions))
+    form.category_id.choices, form.place_id.choices = cached[1], cached[2]
+    return cached[3]
+
+
+def _place_label(unit: OrgUnit, by_id: dict) -> str:
+    """Town + village + grid names without loading each parent row."""
+    parts = [by_id[i].name for i in (unit.town_id, unit.village_id) if i in by_id and i != unit.id]
+    return localize_text("".join(parts) + unit.name)
+
+
+def _lookup(form: ReceptionForm) -> dict:
+    """Earlier visits and cases of whoever this may be; an unknown area code is only a warning."""
+    place = db.session.get(OrgUnit, form.place_id.data) if form.place_id.data else None
+    candidates = find_prior_cases(
+        id_number=form.id_number.data or None, phone=form.phone.data or None, name=form.name.data or None,
+        town_id=(place.town_id if place else None) or current_user.org_unit.town_id,
+        category_id=form.category_id.data, text=f"{form.title.data or ''} {form.facts.data or ''}")
+    visible = [c for c in candidates if in_scope(current_user, c.case)]
+    return {"candidates": visible, "id_warning": form.id_number_warning(), "looked_up": True}
+
+
+@bp.route("/", methods=["GET", "POST"])
+@require_roles(*RECEPTION)
+@read_first
+def reception():
+    form = ReceptionForm()
+    version = _choices(form)
+    # An unbound form shows only defaults and the cached lists: the same markup for everyone in this scope
+    # and language, rendered once (its CSRF token and submission key stay outside the cached part).
+    context = {"candidates": [], "id_warning": None, "looked_up": False,
+               "fresh_form_key": ("intake.reception", current_user.org_unit_id, current_locale(), version)
+               if request.method == "GET" else None}
+    if request.method == "POST" and request.form.get("action") == "lookup":
+        form.validate()  # shows field errors, keeps everything typed
+        context.update(_lookup(form))
+    elif form.validate_on_submit():
+        done = db.session.scalar(sa.select(Visit.id).where(Visit.submission_key == form.submission_key.data))
+        if done is not None:  # the same form sent twice: show what the first submission made
+            return redirect(url_for("intake.registered", visit_id=done))
+        actor = current_user._get_current_object()
+        uploads = [f for f in form.attachments.data or [] if getattr(f, "filename", "")]
+        try:
+            data = form.visit_input(user=actor, channel=Channel(form.channel.data))  # the place must be in scope
+            context.update(_lookup(form))
+            files = [(f.filename, f.read()) for f in uploads]
+            for name, content in files:
+                check_upload(name, content)
+            if any(c.likely_same for c in context["candidates"]) and not form.repeat_decision.data:
+                raise DomainError(_("This may be a matter that came before: choose “same matter” or “new matter”."),
+                                  field="repeat_decision")
+            site = user_site(actor)
+            # Validation and look-up done: take the write lock only for the writes. The user, the site and
+            # its rooms, the place and category are not read again; the people and cases looked up are.
+            begin_write(keep=(actor, site, data.place, data.category))
+            visit = register_visit(actor=actor, site=site, data=data)
+            folder = os.path.join(current_app.instance_path, "attachments")
+            for name, content in files:
+                store_attachment(case=visit.case, filename=name, data=content, folder=folder, actor=actor)
+            visit_id = visit.id  # before the commit expires it: reading it after would take the lock again
+        except DomainError as err:
+            db.session.rollback()
+            show_on_form(form, err)
+        else:
+            db.session.commit()
+            return redirect(url_for("intake.registered", visit_id=visit_id))
+    return render_template("intake/reception/walk_in.html", form=form, **context)
+
+
+@bp.route("/lookup", methods=["POST"])
+@require_roles(*RECEPTION)
+@read_first
+def lookup():
+    """The look-up fragment the reception page fetches as the receptionist types (POST: no ID in URLs)."""
+    form = ReceptionForm()
+    _choices(form)
+    form.validate()
+    return render_template("intake/reception/_lookup.html", form=form, **_lookup(form))
+
+
+@bp.route("/visits/<int:visit_id>")
+@require_roles(*RECEPTION)
+def registered(visit_id):
+    visit = get_in_scope(Visit, visit_id, current_user)
+    ticket = db.session.scalar(sa.select(Ticket).where(Ticket.visit_id == visit.id))
+    return render_template("intake/reception/registered.html", visit=visit, case=visit.case, ticket=ticket)
+
+
+@bp.route("/people/<int:person_id>/reveal", methods=["POST"])
+@require_roles(*RECEPTION)
+def reveal_id(person_id):
+    """Show one full ID number to a receptionist; every reveal is audited."""
+    person = db.session.get(Person, person_id)
+    if person is None or not in_scope(current_user, person):
+        abort(404)
+    record_audit(actor=current_user, entity="person", entity_id=person.id, action="reveal_id")
+    db.session.commit()
+    return render_template("intake/reception/_revealed.html", person=person)
+

@@ -1,0 +1,1 @@
+"""In the field: complaints registered on the spot, service records, and their person-times."""

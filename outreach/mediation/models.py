@@ -1,0 +1,92 @@
+"""Tables of people's mediation: the mediation of a case, its parties and its sessions."""
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from desk.enums import TitledEnum, enum_column
+from desk.extensions import db
+from desk.models import Case, PlaceMixin
+from desk.timeutil import utcnow
+from referrals.talent.models import Talent
+
+
+class MediationStatus(TitledEnum):
+    ongoing = "ongoing"
+    agreement = "agreement"
+    no_agreement = "no_agreement"
+    terminated = "terminated"
+
+    @staticmethod
+    def __titles__():
+        return {"ongoing": _l("Mediation under way"), "agreement": _l("Agreement reached"),
+                "no_agreement": _l("No agreement"), "terminated": _l("Mediation terminated")}
+
+
+class Mediation(PlaceMixin, db.Model):
+    """People's mediation of a case, ending in an agreement (调解协议书), no agreement, or termination."""
+
+    __tablename__ = "mediation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"), index=True)
+    mediator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("talent.id"), index=True)
+    started_on: Mapped[date]
+    status: Mapped[MediationStatus] = mapped_column(enum_column(MediationStatus),
+                                                    default=MediationStatus.ongoing, index=True)
+    # No agreement / terminated: what happened, and the routes the parties were told about.
+    outcome: Mapped[str | None] = mapped_column(sa.Text)
+    routes_told: Mapped[str | None] = mapped_column(sa.Text)
+    # The agreement (People's Mediation Law art. 29): facts, points in dispute, responsibilities, terms,
+    # how and by when it is carried out; copies: one per party plus one kept.
+    number: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
+    facts: Mapped[str | None] = mapped_column(sa.Text)
+    disputes: Mapped[str | None] = mapped_column(sa.Text)
+    responsibilities: Mapped[str | None] = mapped_column(sa.Text)
+    terms: Mapped[str | None] = mapped_column(sa.Text)
+    performance_method: Mapped[str | None] = mapped_column(sa.Text)
+    performance_deadline: Mapped[date | None]
+    copies: Mapped[int] = mapped_column(default=3)
+    agreed_on: Mapped[date | None]
+    judicial_confirmation_due: Mapped[date | None] = mapped_column(index=True)
+    ended_on: Mapped[date | None]
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship()
+    mediator: Mapped[Talent | None] = relationship()
+    parties: Mapped[list["MediationParty"]] = relationship(cascade="all, delete-orphan",
+                                                           order_by="MediationParty.id")
+    sessions: Mapped[list["MediationSession"]] = relationship(cascade="all, delete-orphan",
+                                                              order_by="MediationSession.held_on")
+
+
+class MediationParty(db.Model):
+    """A party to the mediation as written in the agreement (side a: applicant, side b: respondent)."""
+
+    __tablename__ = "mediation_party"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mediation_id: Mapped[int] = mapped_column(sa.ForeignKey("mediation.id", ondelete="CASCADE"), index=True)
+    side: Mapped[str] = mapped_column(sa.String(1))
+    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    details: Mapped[str] = mapped_column(sa.String(300), default="")
+
+
+class MediationSession(db.Model):
+    """One sitting: when, where, who was there, and what each party said it wants."""
+
+    __tablename__ = "mediation_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mediation_id: Mapped[int] = mapped_column(sa.ForeignKey("mediation.id", ondelete="CASCADE"), index=True)
+    held_on: Mapped[date]
+    place: Mapped[str] = mapped_column(sa.String(200))
+    parties_present: Mapped[str] = mapped_column(sa.Text, default="")
+    # [{"party": name, "position": text}, ...]
+    positions: Mapped[list] = mapped_column(sa.JSON, default=list)
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,1 @@
+"""Referrals to rooms and talent: offers, the member's inbox, room boards, outcomes."""

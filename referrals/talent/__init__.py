@@ -1,0 +1,1 @@
+"""The talent pool: members, rotation, matching a case to members, administration and CSV import."""

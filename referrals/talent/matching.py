@@ -1,0 +1,211 @@
+"""Explainable matching of a matter to members of the talent pool (DESIGN.md, "Matching").
+
+Each component is a score in [0, 1] with a weight; the page shows every component beside the name.
+Inactive, full and conflicted members are excluded, and the exclusions are counted by reason."""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
+from flask_babel import lazy_gettext as _l
+
+from desk.extensions import db
+from desk.models import Case, Category, OrgUnit
+from desk.timeutil import to_local, utcnow
+from referrals.talent.models import Talent, TalentCategoryStat, TalentConflict, talent_skill
+from desk.workcalendar import default_calendar
+from referrals.talent.rotation import ON_CALL, ON_DUTY, duty_state
+
+WEIGHTS = {"skill": 0.25, "role": 0.20, "duty": 0.15, "language": 0.10, "load": 0.10, "distance": 0.10,
+           "satisfaction": 0.10}
+TITLES = {"skill": _l("Skill"), "role": _l("Role fit"), "duty": _l("On duty"), "language": _l("Language"),
+          "load": _l("Load"), "distance": _l("Distance"), "satisfaction": _l("Satisfaction")}
+EXCLUSION_TITLES = {"inactive": _l("inactive"), "full": _l("at capacity"), "conflict": _l("conflict of interest")}
+
+
+@dataclass
+class Ranked:
+    talent: Talent
+    score: float
+    components: dict[str, float]
+
+
+@dataclass
+class MatchResult:
+    ranked: list[Ranked] = field(default_factory=list)
+    excluded: dict[str, int] = field(default_factory=dict)
+    considered: int = 0
+
+    @property
+    def reason_if_empty(self):
+        if self.ranked:
+            return None
+        if not self.considered and not self.excluded:
+            return _l("Nobody in the talent pool of this county has the skill or role for this category.")
+        reasons = ", ".join(f"{EXCLUSION_TITLES[k]}: {v}" for k, v in self.excluded.items() if v)
+        return _l("Everyone who fits is excluded (%(reasons)s).", reasons=reasons)
+
+
+def skill_score(skill_ids, category_id: int, parent_id: int | None) -> float:
+    if category_id in skill_ids:
+        return 1.0
+    return 0.7 if parent_id is not None and parent_id in skill_ids else 0.0
+
+
+def role_score(role: str, fitting_roles: list[str]) -> float:
+    if not fitting_roles:
+        return 0.5
+    if role not in fitting_roles:
+        return 0.0
+    return 1.0 - 0.1 * fitting_roles.index(role)  # the category's first-named role fits best
+
+
+def language_score(languages: list[str], wanted: tuple[str, ...]) -> float:
+    if not wanted:
+        return 0.5
+    return sum(1 for w in wanted if w in languages) / len(wanted)
+
+
+def duty_score(state: str) -> float:
+    return {ON_DUTY: 1.0, ON_CALL: 0.5}.get(state, 0.0)
+
+
+def load_score(open_load: int, capacity: int) -> float:
+    return max(0.0, 1.0 - open_load / capacity) if capacity else 0.0
+
+
+def distance_score(talent, unit: OrgUnit) -> float:
+    """Same village > same town > same county."""
+    if unit.village_id and talent.village_id == unit.village_id:
+        return 1.0
+    if unit.town_id and talent.town_id == unit.town_id:
+        return 0.7
+    return 0.4 if talent.county_id == unit.county_id else 0.0
+
+
+def satisfaction_score(rated: int, satisfied: int) -> float:
+    """Smoothed share satisfied: a member with no ratings yet scores 0.5, not 0 or 1."""
+    return (satisfied + 1) / (rated + 2)
+
+
+def rank_talent(*, category_id: int, unit: OrgUnit, roles: list[str] | None = None, languages: tuple = (),
+                at: datetime | None = None, exclude_person_ids=(), party_names=(), exclude_talent_ids=(),
+                limit: int = 10) -> MatchResult:
+    """Rank the active members of the unit's county for a category; the outreach area calls this too.
+
+    The database computes the weighted score (the same formulas as the component functions above) and
+    returns the best few; their components are then spelt out in Python for the page. This keeps a
+    16,000-member pool within a few milliseconds (tests/bench/bench_matching.py)."""
+    category = db.session.get(Category, category_id)
+    parent_id = category.parent_id if category else None
+    fitting = roles if roles is not None else (category.roles.split(",") if category and category.roles else [])
+    day = to_local(at or utcnow()).date()
+    category_ids = [c for c in (category_id, parent_id) if c]
+    t, ts, st = Talent.__table__, talent_skill, TalentCategoryStat.__table__
+    fits = sa.or_(t.c.role.in_(fitting), t.c.id.in_(
+        sa.select(ts.c.talent_id).where(ts.c.category_id.in_(category_ids))))
+    in_county = sa.and_(t.c.county_id == unit.county_id, fits)
+    conflicted = _conflicted(unit.county_id, set(exclude_person_ids), [n for n in party_names if n])
+    skipped = list(exclude_talent_ids) or [0]
+    inactive = sa.case((t.c.active.is_(False), 1), else_=0)
+    full = sa.case((sa.and_(t.c.active.is_(True), t.c.open_load >= t.c.capacity), 1), else_=0)
+    conflict = sa.case((sa.and_(t.c.active.is_(True), t.c.open_load < t.c.capacity,
+                                t.c.id.in_(list(conflicted) or [0])), 1), else_=0)
+    eligible = sa.case((sa.and_(t.c.active.is_(True), t.c.open_load < t.c.capacity,
+                                t.c.id.not_in(list(conflicted) or [0])), 1), else_=0)
+    score = _score_sql(t, ts, st, category_id, parent_id, fitting, tuple(languages), day, unit)
+    # One scan: the window sums count the exclusions over every candidate before LIMIT keeps the best.
+    rows = db.session.execute(
+        sa.select(t.c.id, score.label("score"), eligible.label("eligible"), sa.func.count().over().label("n"),
+                  sa.func.sum(inactive).over().label("inactive"), sa.func.sum(full).over().label("full"),
+                  sa.func.sum(conflict).over().label("conflict"))
+        .select_from(t.outerjoin(st, sa.and_(st.c.talent_id == t.c.id, st.c.category_id == category_id)))
+        .where(in_county, t.c.id.not_in(skipped))
+        .order_by(sa.desc("eligible"), sa.desc("score"), t.c.id).limit(limit)).all()
+    result = MatchResult()
+    if rows:
+        first = rows[0]
+        result.considered = first.n
+        result.excluded = {"inactive": first.inactive or 0, "full": first.full or 0, "conflict": first.conflict or 0}
+    top = [r for r in rows if r.eligible]
+    if not top:
+        return result
+    members = {m.id: m for m in db.session.scalars(
+        sa.select(Talent).options(lazyload(Talent.skills)).where(Talent.id.in_([r.id for r in top])))}
+    held: dict[int, set[int]] = {}
+    for talent_id, cat_id in db.session.execute(sa.select(ts.c.talent_id, ts.c.category_id).where(
+            ts.c.talent_id.in_(list(members)), ts.c.category_id.in_(category_ids))):
+        held.setdefault(talent_id, set()).add(cat_id)
+    stats = {r.talent_id: satisfaction_score(r.rated, r.satisfied) for r in db.session.execute(
+        sa.select(st.c.talent_id, st.c.rated, st.c.satisfied).where(st.c.category_id == category_id,
+                                                                    st.c.talent_id.in_(list(members))))}
+    for row in top:
+        member = members[row.id]
+        components = {
+            "skill": skill_score(held.get(member.id, set()), category_id, parent_id),
+            "role": role_score(member.role.value, fitting), "duty": duty_score(duty_state(member, day)),
+            "language": language_score(member.language_list, tuple(languages)),
+            "load": load_score(member.open_load, member.capacity), "distance": distance_score(member, unit),
+            "satisfaction": stats.get(member.id, 0.5)}
+        result.ranked.append(Ranked(member, round(float(row.score), 4), components))
+    return result
+
+
+def _score_sql(t, ts, st, category_id, parent_id, fitting, wanted, day, unit):
+    """The weighted score as one SQL expression: the component functions above, written for the database."""
+    w = WEIGHTS
+    has = lambda cid: sa.exists().where(ts.c.talent_id == t.c.id, ts.c.category_id == cid)  # noqa: E731
+    skill = sa.case((has(category_id), 1.0), else_=sa.case((has(parent_id), 0.7), else_=0.0)) \
+        if parent_id else sa.case((has(category_id), 1.0), else_=0.0)
+    role = sa.case({r: role_score(r, fitting) for r in fitting}, value=sa.cast(t.c.role, sa.String),
+                   else_=role_score("", fitting) if not fitting else 0.0) if fitting else sa.literal(0.5)
+    working = default_calendar().is_working_day(day)
+    duty = sa.case((t.c.stationing == "on_call", 0.5),
+                   (sa.literal(not working), 0.0),
+                   (t.c.stationing == "resident", 1.0),
+                   (("," + t.c.weekdays + ",").contains(f",{day.weekday()},"), 1.0), else_=0.0)
+    if wanted:
+        language = sum((sa.case((("," + t.c.languages + ",").contains(f",{code},"), 1.0), else_=0.0)
+                        for code in wanted), sa.literal(0.0)) / len(wanted)
+    else:
+        language = sa.literal(0.5)
+    load = 1.0 - sa.cast(t.c.open_load, sa.Float) / t.c.capacity
+    distance = sa.case((sa.and_(sa.literal(unit.village_id is not None), t.c.village_id == unit.village_id), 1.0),
+                       (sa.and_(sa.literal(unit.town_id is not None), t.c.town_id == unit.town_id), 0.7),
+                       (t.c.county_id == unit.county_id, 0.4), else_=0.0)
+    satisfaction = sa.func.coalesce((st.c.satisfied + 1.0) / (st.c.rated + 2.0), 0.5)
+    return (w["skill"] * skill + w["role"] * role + w["duty"] * duty + w["language"] * language
+            + w["load"] * load + w["distance"] * distance + w["satisfaction"] * satisfaction)
+
+
+def _conflicted(county_id: int, person_ids: set[int], names: list[str]) -> set[int]:
+    """Members of the county with a declared conflict with any party (by person or by name)."""
+    if not person_ids and not names:
+        return set()
+    rows = db.session.execute(sa.select(TalentConflict.talent_id, TalentConflict.person_id, TalentConflict.name)
+                              .join(Talent, Talent.id == TalentConflict.talent_id)
+                              .where(Talent.county_id == county_id)).all()
+    return {talent_id for talent_id, person_id, name in rows
+            if (person_id and person_id in person_ids) or any(name and (name in n or n in name) for n in names)}
+
+
+def rank_talent_for_case(case: Case, *, at: datetime | None = None, limit: int = 10,
+                         exclude_talent_ids=()) -> MatchResult:
+    """Rank members for a case: its category, place, petitioners' language, and no conflict with any party."""
+    unit = db.session.get(OrgUnit, case.place_unit_id)
+    petitioners = case.petitioners
+    languages = tuple(sorted({p.language for p in petitioners if p.language}))
+    return rank_talent(category_id=case.category_id, unit=unit, languages=languages, at=at,
+                       exclude_person_ids={p.id for p in petitioners},
+                       party_names=[p.name for p in petitioners] + [case.other_party],
+                       exclude_talent_ids=exclude_talent_ids, limit=limit)
+
+
+def record_talent_rating(talent_id: int, category_id: int, satisfied: bool) -> None:
+    """Called when a callback rates a matter this member handled (reports area)."""
+    stat = db.session.get(TalentCategoryStat, (talent_id, category_id))
+    if stat is None:
+        stat = TalentCategoryStat(talent_id=talent_id, category_id=category_id, rated=0, satisfied=0)
+        db.session.add(stat)
+    stat.rated += 1
+    stat.satisfied += int(satisfied)

@@ -1,0 +1,1 @@
+"""The officials' dashboard: measures and their definitions, scope, backlog, drill-down, charts and exports."""

@@ -1,0 +1,77 @@
+"""Open matters at a date: the backlog by age and the overdue list, each bounded by the present rather than
+by the length of history."""
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from desk.extensions import db
+from desk.models import OPEN_STATUSES, Case, CaseStatus, OrgUnit
+from reports.dashboard.scope import count_if, scope, unit_names
+
+S = CaseStatus
+# Backlog age buckets in days since receipt: (label, lowest age, highest age or None).
+AGE_BUCKETS = [("0-15", 0, 15), ("16-30", 16, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None)]
+
+
+def _row_filter(condition):
+    """``condition`` tested on each row found, never used to choose an index (SQLite would otherwise walk
+    every concluded matter of the county's history through (county_id, status, ...) for a status test)."""
+    return sa.case((condition, 1), else_=0) == 1
+
+
+def _open_branches(on: date) -> list:
+    """Matters open at the start of ``on``: three disjoint branches (by current status), each served by an
+    index whose range is bounded by the present, not by the length of history."""
+    received = Case.received_on < on
+    return [
+        sa.and_(Case.status.in_(OPEN_STATUSES), received),                       # (county, status, received)
+        sa.and_(Case.concluded_on >= on, received,                                # (county, concluded_on)
+                _row_filter(Case.status.in_([S.concluded, S.closed]))),
+        sa.and_(Case.decided_on >= on, received, _row_filter(Case.status == S.not_accepted)),  # (county, decided)
+    ]
+
+
+def _overdue_at(on: date):
+    """An open matter is overdue when the clock running at ``on`` had passed: register, else conclude."""
+    undecided = sa.or_(Case.decided_on.is_(None), Case.decided_on >= on)
+    return sa.or_(sa.and_(undecided, Case.register_due < on),
+                  sa.and_(sa.not_(undecided), Case.conclude_due.is_not(None), Case.conclude_due < on))
+
+
+def _age_bucket(on: date):
+    whens = [(Case.received_on >= on - timedelta(days=high), i)
+             for i, (_label, _low, high) in enumerate(AGE_BUCKETS) if high is not None]
+    return sa.case(*whens, else_=len(AGE_BUCKETS) - 1)
+
+
+def backlog_by_age(*, unit: OrgUnit, on: date) -> list[dict]:
+    """Open matters at the start of ``on`` by days since receipt, with how many of them were overdue."""
+    bucket = _age_bucket(on).label("b")
+    counts = [0] * len(AGE_BUCKETS)
+    overdue = [0] * len(AGE_BUCKETS)
+    for branch in _open_branches(on):
+        stmt = (sa.select(bucket, sa.func.count(), count_if(_overdue_at(on))).where(scope(Case, unit), branch)
+                .group_by(bucket))
+        for b, n, late in db.session.execute(stmt):
+            counts[b] += n
+            overdue[b] += int(late)
+    return [{"bucket": label, "index": i, "low": low, "high": high, "open": counts[i], "overdue": overdue[i]}
+            for i, (label, low, high) in enumerate(AGE_BUCKETS)]
+
+
+def overdue_cases(*, unit: OrgUnit, on: date, limit: int = 50) -> list[dict]:
+    """Open matters past their running deadline at the start of ``on``, longest overdue first (no personal data)."""
+    due = sa.case((sa.or_(Case.decided_on.is_(None), Case.decided_on >= on), Case.register_due),
+                  else_=Case.conclude_due).label("due")
+    ids = []
+    for branch in _open_branches(on):
+        ids += db.session.execute(sa.select(Case.id, due).where(scope(Case, unit), branch, _overdue_at(on))
+                                  .order_by(due, Case.id).limit(limit)).all()
+    ids.sort(key=lambda r: (r.due, r.id))
+    ids = ids[:limit]
+    cases = {c.id: c for c in db.session.scalars(sa.select(Case).where(Case.id.in_([r.id for r in ids])))}
+    places = unit_names({c.town_id for c in cases.values()} | {c.county_id for c in cases.values()})
+    return [{"case_id": r.id, "reference": cases[r.id].reference, "category": cases[r.id].category.name,
+             "town": places.get(cases[r.id].town_id) or places.get(cases[r.id].county_id, ""),
+             "received_on": cases[r.id].received_on, "due": r.due, "days_overdue": (on - r.due).days,
+             "status": cases[r.id].status.title} for r in ids]

@@ -1,0 +1,94 @@
+"""The cases behind a figure: every number on the dashboard links to the list of cases it counts."""
+from datetime import date
+
+import sqlalchemy as sa
+
+from desk.models import Case, OrgUnit, Ticket, Visit
+from reports.callbacks.models import Callback, CallbackStatus, Rating
+from reports.dashboard.backlog import AGE_BUCKETS, _age_bucket, _open_branches, _overdue_at
+from reports.dashboard.measures import _ticket_scope, category_ids
+from reports.dashboard.scope import scope, utc
+
+
+# measure key -> (numerator condition builder, denominator builder or None). Each builder returns a SELECT of
+# Case ids for (unit, start, end).
+def _cases(unit, *where):
+    return sa.select(Case.id).where(scope(Case, unit), *where)
+
+
+def _visit_cases(unit, start, end, *where):
+    return sa.select(Case.id).where(Case.id.in_(
+        sa.select(Visit.case_id).where(scope(Visit, unit), Visit.visited_at >= utc(start),
+                                       Visit.visited_at < utc(end), *where)))
+
+
+def _callback_cases(unit, start, end, *where):
+    return sa.select(Case.id).where(Case.id.in_(
+        sa.select(Callback.case_id).where(scope(Callback, unit), Callback.concluded_on >= start,
+                                          Callback.concluded_on < end, *where)))
+
+
+def _between(col, start, end):
+    return sa.and_(col >= start, col < end)
+
+
+def _open_at(unit, on, *where):
+    return _cases(unit, sa.or_(*_open_branches(on)), *where)
+
+
+_RATED = Callback.status == CallbackStatus.rated
+DRILLS = {
+    "visits": (lambda u, s, e: _visit_cases(u, s, e), None),
+    "repeat_rate": (lambda u, s, e: _visit_cases(u, s, e, Visit.is_repeat.is_(True)),
+                    lambda u, s, e: _visit_cases(u, s, e)),
+    "repeat_after_conclusion": (lambda u, s, e: _visit_cases(u, s, e, Visit.repeat_after_conclusion.is_(True)),
+                                None),
+    "new_cases": (lambda u, s, e: _cases(u, _between(Case.received_on, s, e)), None),
+    "accepted": (lambda u, s, e: _cases(u, _between(Case.decided_on, s, e), Case.accepted_on.is_not(None)), None),
+    "concluded": (lambda u, s, e: _cases(u, _between(Case.concluded_on, s, e)), None),
+    "closure_rate": (lambda u, s, e: _cases(u, _between(Case.concluded_on, s, e)),
+                     lambda u, s, e: _cases(u, _between(Case.decided_on, s, e), Case.accepted_on.is_not(None))),
+    "timely_acceptance": (lambda u, s, e: _cases(u, _between(Case.register_due, s, e), Case.decided_on.is_not(None),
+                                                 Case.decided_on <= Case.register_due),
+                          lambda u, s, e: _cases(u, _between(Case.register_due, s, e))),
+    "on_time_reply": (lambda u, s, e: _cases(u, _between(Case.conclude_due, s, e), Case.concluded_on.is_not(None),
+                                             Case.concluded_on <= Case.conclude_due),
+                      lambda u, s, e: _cases(u, _between(Case.conclude_due, s, e))),
+    "satisfaction_rate": (lambda u, s, e: _callback_cases(u, s, e, _RATED,
+                                                          Callback.rating.in_([Rating.satisfied, Rating.basic])),
+                          lambda u, s, e: _callback_cases(u, s, e, _RATED)),
+    "participation_rate": (lambda u, s, e: _callback_cases(u, s, e, _RATED),
+                           lambda u, s, e: _cases(u, _between(Case.concluded_on, s, e))),
+    "not_rated_in_time": (lambda u, s, e: _callback_cases(u, s, e,
+                                                          Callback.status == CallbackStatus.not_rated_in_time), None),
+    "median_days": (lambda u, s, e: _cases(u, _between(Case.concluded_on, s, e)), None),
+    "p90_days": (lambda u, s, e: _cases(u, _between(Case.concluded_on, s, e)), None),
+    "median_wait": (lambda u, s, e: sa.select(Case.id).where(Case.id.in_(
+        sa.select(Visit.case_id).join(Ticket, Ticket.visit_id == Visit.id).where(
+            _ticket_scope(u), Ticket.day >= s, Ticket.day < e, Ticket.called_at.is_not(None)))), None),
+    "backlog": (lambda u, s, e: _open_at(u, e), None),
+    "overdue": (lambda u, s, e: _open_at(u, e, _overdue_at(e)), None),
+}
+
+
+def drill_down(*, measure_key: str, unit: OrgUnit, start: date, end: date, part: str = "numerator",
+               category_id: int | None = None, age_bucket: int | None = None):
+    """A SELECT of the Case ids behind a figure (its numerator, or its denominator for a rate).
+
+    Raises KeyError for an unknown measure or a part the measure does not have. ``category_id`` narrows to a
+    category and its subcategories; ``age_bucket`` (backlog and overdue) to one AGE_BUCKETS row at ``end``."""
+    numerator, denominator = DRILLS[measure_key]
+    if part == "numerator":
+        builder = numerator
+    elif part == "denominator" and denominator is not None:
+        builder = denominator
+    else:
+        raise KeyError(part)
+    stmt = builder(unit, start, end)
+    if category_id is not None:
+        stmt = stmt.where(Case.category_id.in_(category_ids(category_id)))
+    if age_bucket is not None:
+        if measure_key not in ("backlog", "overdue") or not 0 <= age_bucket < len(AGE_BUCKETS):
+            raise KeyError(age_bucket)
+        stmt = stmt.where(_age_bucket(end) == age_bucket)
+    return stmt

@@ -1,0 +1,88 @@
+"""Monthly PDF summaries: on demand for any month and scope, and the archive of scheduled ones."""
+from flask import Response, abort, render_template, request
+from flask_login import current_user
+import sqlalchemy as sa
+
+from desk.access import in_scope, require_roles
+from desk.errors import DomainError, show_on_form
+from desk.extensions import db
+from desk.models import Level, OrgUnit, Role
+from desk.timeutil import local_today, utcnow
+from desk.transactions import begin_write
+from reports import bp
+from reports.summary import services as summary
+from reports.summary.forms import SummaryRequestForm
+from reports.summary.models import MonthlySummary
+
+READERS = (Role.official, Role.admin)
+
+
+def _units_in_scope() -> list[OrgUnit]:
+    unit = current_user.org_unit
+    return list(db.session.scalars(sa.select(OrgUnit).where(
+        getattr(OrgUnit, f"{unit.level.value}_id") == unit.id,
+        OrgUnit.level.in_([Level.city, Level.county, Level.town])).order_by(OrgUnit.code)))
+
+
+def _form(formdata=None) -> SummaryRequestForm:
+    form = SummaryRequestForm(formdata=formdata)
+    units = _units_in_scope()
+    form.unit_id.choices = [(u.id, ("· " if u.level == Level.town else "") + u.name) for u in units]
+    if formdata is None:
+        year, month = summary.previous_month(utcnow())
+        form.month.data = f"{year}-{month:02d}"
+        form.unit_id.data = current_user.org_unit_id
+    return form
+
+
+def _filename(unit: OrgUnit, year: int, month: int, locale: str) -> str:
+    return f"monthly-summary-{unit.code}-{year}-{month:02d}-{locale}.pdf"
+
+
+def _pdf_response(pdf: bytes, filename: str) -> Response:
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                             "Cache-Control": "private, no-store"})
+
+
+@bp.route("/summaries")
+@require_roles(*READERS)
+def summaries():
+    return render_template("reports/summary/archive.html", form=_form(), rows=summary.archived_for(current_user),
+                           today=local_today())
+
+
+@bp.route("/summaries/pdf")
+@require_roles(*READERS)
+def summary_on_demand():
+    """Render the summary for the chosen month, area and language now (not archived)."""
+    form = _form(request.args)
+    if not form.validate():
+        return render_template("reports/summary/archive.html", form=form, rows=summary.archived_for(current_user),
+                               today=local_today()), 400
+    unit = db.session.get(OrgUnit, form.unit_id.data)
+    if unit is None or not in_scope(current_user, unit):
+        abort(404)
+    year, month = form.year_month
+    try:
+        pdf = summary.render_monthly_summary(unit=unit, year=year, month=month, locale=form.locale.data)
+    except DomainError as err:
+        show_on_form(form, err)
+        return render_template("reports/summary/archive.html", form=form, rows=summary.archived_for(current_user),
+                               today=local_today()), 400
+    return _pdf_response(pdf, _filename(unit, year, month, form.locale.data))
+
+
+@bp.route("/summaries/<int:summary_id>.pdf")
+@require_roles(*READERS)
+def summary_download(summary_id):
+    archived = db.session.get(MonthlySummary, summary_id)
+    if archived is None or not in_scope(current_user, archived.unit):
+        abort(404)
+    if archived.pdf is None:   # claimed but not rendered yet: render it once and keep it
+        begin_write()
+        archived = db.session.get(MonthlySummary, summary_id)
+        summary.pdf_of(archived, now=utcnow())
+        db.session.commit()
+        archived = db.session.get(MonthlySummary, summary_id)
+    return _pdf_response(archived.pdf, _filename(archived.unit, archived.year, archived.month, archived.locale))
