@@ -57,9 +57,33 @@ def units_in_scope(user, level: Level):
         db.select(OrgUnit).where(OrgUnit.level == level, scope_clause(OrgUnit, user)).order_by(OrgUnit.code))
 
 
-def get_in_scope(model, ident: int, user):
-    """Load a row the user may see, or 404 (never reveal that an out-of-scope record exists)."""
-    row = db.session.get(model, ident)
-    if row is None or not in_scope(user, row):
+MAX_ID = 2**31 - 1   # the id columns' range; anything larger names no row
+
+
+def get_in_scope(model, ident, user):
+    """Load a row the user may see, or 404 (never reveal that an out-of-scope record exists).
+
+    ``ident`` may come straight from a request (path, query, form, hidden field, CSV column): anything
+    that is not a whole number within the id range is a 404 too, never a database error."""
+    row = find_in_scope(model, ident, user)
+    if row is None:
         abort(404)
+    return row
+
+
+def parse_id(value) -> int | None:
+    """A whole number within the id range, or None (a request's text is never trusted to be one)."""
+    text = str(value).strip() if value is not None else ""
+    if not text.isdigit() or len(text) > 10:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
+def find_in_scope(model, ident, user):
+    """The row the user may see, or None: the same check as get_in_scope for services and forms."""
+    number = parse_id(ident)
+    row = db.session.get(model, number) if number is not None else None
+    if row is None or not in_scope(user, row):
+        return None
     return row

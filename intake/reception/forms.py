@@ -8,10 +8,10 @@ from wtforms import Form, FieldList, FormField, HiddenField, IntegerField, Selec
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from desk.idnumber import InvalidIdNumber, InvalidPhoneNumber, validate_phone, validate_resident_id
-from desk.access import in_scope
+from desk.access import find_in_scope, in_scope, parse_id
 from desk.errors import DomainError
 from desk.extensions import db
-from desk.models import Category, Channel, DemandBranch, OrgUnit, PetitionType
+from desk.models import Case, Category, Channel, DemandBranch, OrgUnit, Person, PetitionType
 from desk.widgets import CachedSelect
 from intake.reception.services import MAX_REPRESENTATIVES, PersonInput, VisitInput
 
@@ -89,10 +89,10 @@ class ReceptionForm(FlaskForm):
 
     def visit_input(self, *, user, channel: Channel) -> VisitInput:
         """What the registration service needs, from a validated form; the place must lie in the user's area."""
-        place = db.session.get(OrgUnit, self.place_id.data)
-        if place is None or not in_scope(user, place):
+        place = find_in_scope(OrgUnit, self.place_id.data, user)
+        if place is None:
             raise DomainError(_l("Choose a place inside your area."), field="place_id")
-        case_part, _sep, person_part = (self.repeat_decision.data or "new").partition(":")
+        link_case, earlier_person = self.repeat_choice(user)
         reps = [PersonInput(name=row.form.name.data.strip(), id_number=row.form.id_number.data or None,
                             phone=row.form.phone.data or None)
                 for row in self.representatives.entries if row.form.filled]
@@ -105,8 +105,26 @@ class ReceptionForm(FlaskForm):
             demand_branch=DemandBranch(self.demand_branch.data) if petition_type == PetitionType.demand else None,
             title=self.title.data, facts=self.facts.data or "", demand=self.demand.data or "",
             other_party=self.other_party.data or "", head_count=self.head_count.data or 1, representatives=reps,
-            link_case_id=int(case_part) if case_part.isdigit() else None,
-            person_id=int(person_part) if person_part.isdigit() else None, submission_key=self.submission_key.data)
+            link_case_id=link_case.id if link_case else None,
+            person_id=earlier_person.id if earlier_person else None, submission_key=self.submission_key.data)
+
+    def repeat_choice(self, user) -> tuple[Case | None, Person | None]:
+        """The hidden "case:person" (or "new:person") the look-up offered, through the scoped loader: a case
+        outside the user's area, or a person who is neither a party to it nor placed in that area, is refused
+        as if it did not exist."""
+        case_part, _sep, person_part = (self.repeat_decision.data or "new").partition(":")
+        case = person = None
+        if case_part not in ("", "new"):
+            case = find_in_scope(Case, case_part, user)
+            if case is None:
+                raise DomainError(_l("That earlier case is not in your area."), field="repeat_decision")
+        if person_part:
+            number = parse_id(person_part)
+            person = db.session.get(Person, number) if number is not None else None
+            party = case is not None and person is not None and any(p.person_id == person.id for p in case.parties)
+            if person is None or not (party or in_scope(user, person)):
+                raise DomainError(_l("That earlier person is not in your area."), field="repeat_decision")
+        return case, person
 
     def validate_representatives(self, field):
         filled = [row for row in field.entries if row.form.filled]

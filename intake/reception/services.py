@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from desk import cases, tickets
+from desk.access import in_scope
 from desk.audit import record_audit
 from desk.crypto import lookup_hash
 from desk.errors import DomainError
@@ -56,21 +57,45 @@ def user_site(user) -> Site | None:
     return db.session.scalar(sa.select(Site).where(Site.org_unit_id == user.org_unit_id).options(rooms))
 
 
-def upsert_person(data: PersonInput, place: OrgUnit) -> Person:
-    """The same ID number is the same person; without an ID a new record is made (never merged by name)."""
+def upsert_person(data: PersonInput, place: OrgUnit, *, actor=None) -> Person:
+    """The same ID number is the same person; without an ID a new record is made (never merged by name).
+
+    An ID number already on record under another name is refused without saying the recorded name (typing
+    numbers must not reveal who they belong to); a changed phone on an existing person is audited."""
     person = None
     if data.id_number:
         person = db.session.scalar(sa.select(Person).where(Person.id_hash == lookup_hash(data.id_number)))
+        if person is not None and _name_key(person.name) != _name_key(data.name):
+            raise DomainError(_l("This ID number is on record under another name: check the name and the number "
+                                 "with the visitor."), field="name")
     if person is None:
         person = Person(name=data.name.strip())
         person.place_at(place)
         person.set_id_number(data.id_number)
         db.session.add(person)
-    if data.phone:
+    update_person_details(person, data, actor=actor)
+    return person
+
+
+def _name_key(name: str | None) -> str:
+    return "".join((name or "").split())
+
+
+def update_person_details(person: Person, data: PersonInput, *, actor) -> None:
+    """Fill or change an existing person's phone, sex and language; a change to a known person is audited
+    (which fields, never their values)."""
+    changed = []
+    if data.phone and person.phone_hash != lookup_hash(data.phone):
+        if person.phone_hash:
+            changed.append("phone")
         person.set_phone(data.phone)
+    if data.sex and person.sex and data.sex != person.sex:
+        changed.append("sex")
     person.sex = data.sex or person.sex
     person.language = data.language or person.language
-    return person
+    if changed and person.id is not None:
+        record_audit(actor=actor, entity="person", entity_id=person.id, action="update",
+                     detail={"fields": changed})
 
 
 def register_visit(*, actor, site: Site | None, data: VisitInput) -> Visit:
@@ -85,12 +110,14 @@ def register_visit(*, actor, site: Site | None, data: VisitInput) -> Visit:
         raise DomainError(_l("The head count is smaller than the number of representatives."), field="head_count")
     is_group = data.head_count > 1
     received_on = data.received_on or local_today()
-    person = _confirmed_person(data) or upsert_person(data.person, data.place)
+    person = _confirmed_person(data, actor) or upsert_person(data.person, data.place, actor=actor)
     db.session.flush()
 
     earlier = None
     if data.link_case_id:
         earlier = db.session.get(Case, data.link_case_id)
+        if earlier is not None and actor is not None and not in_scope(actor, earlier):
+            raise DomainError(_l("That earlier case is not in your area."), field="repeat_decision")
         if earlier is None or not any(p.person_id == person.id for p in earlier.parties):
             # A repeat is "same person + same matter": the earlier case must be this person's.
             raise DomainError(_l("The earlier case does not belong to this person."), field="link_case_id")
@@ -101,7 +128,7 @@ def register_visit(*, actor, site: Site | None, data: VisitInput) -> Visit:
         case = _new_case(actor=actor, site=site, data=data, person=person, received_on=received_on)
         after_conclusion = False
     for rep in data.representatives:
-        rep_person = upsert_person(rep, data.place)
+        rep_person = upsert_person(rep, data.place, actor=actor)
         db.session.flush()
         if not any(p.person_id == rep_person.id for p in case.parties):
             case.parties.append(CaseParty(person=rep_person, role="representative"))
@@ -121,20 +148,25 @@ def register_visit(*, actor, site: Site | None, data: VisitInput) -> Visit:
     return visit
 
 
-def _confirmed_person(data: VisitInput) -> Person | None:
-    """The earlier person the receptionist explicitly confirmed; a different ID number is another person."""
+def _confirmed_person(data: VisitInput, actor) -> Person | None:
+    """The earlier person the receptionist explicitly confirmed; a different ID number is another person.
+    Someone outside the actor's area is confirmed only as a party of the (in-scope) case linked to."""
     if not data.person_id:
         return None
     person = db.session.get(Person, data.person_id)
     if person is None:
         return None
+    if actor is not None and not in_scope(actor, person):
+        linked = db.session.get(Case, data.link_case_id) if data.link_case_id else None
+        if linked is None or not in_scope(actor, linked) or not any(p.person_id == person.id
+                                                                      for p in linked.parties):
+            raise DomainError(_l("That earlier person is not in your area."), field="repeat_decision")
     if data.person.id_number and person.id_hash and person.id_hash != lookup_hash(data.person.id_number):
         raise DomainError(_l("The earlier record has another ID number: this is a different person."),
                           field="repeat_decision")
     if data.person.id_number and not person.id_hash:
         person.set_id_number(data.person.id_number)
-    if data.person.phone:
-        person.set_phone(data.person.phone)
+    update_person_details(person, data.person, actor=actor)
     return person
 
 

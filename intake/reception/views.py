@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 import sqlalchemy as sa
 
-from desk.access import get_in_scope, in_scope, require_roles, scope_clause
+from desk.access import find_in_scope, get_in_scope, in_scope, require_roles, scope_clause
 from desk.audit import record_audit
 from desk.errors import DomainError, show_on_form
 from desk.extensions import db
@@ -59,7 +59,7 @@ def _place_label(unit: OrgUnit, by_id: dict) -> str:
 
 def _lookup(form: ReceptionForm) -> dict:
     """Earlier visits and cases of whoever this may be; an unknown area code is only a warning."""
-    place = db.session.get(OrgUnit, form.place_id.data) if form.place_id.data else None
+    place = find_in_scope(OrgUnit, form.place_id.data, current_user)
     candidates = find_prior_cases(
         id_number=form.id_number.data or None, phone=form.phone.data or None, name=form.name.data or None,
         town_id=(place.town_id if place else None) or current_user.org_unit.town_id,

@@ -130,3 +130,17 @@ def test_another_members_assignment_is_not_found(in_the_field, login_as, world):
     db.session.commit()
     assert stranger.get(f"/outreach/a/{assignment_id}/intake").status_code == 404
     assert stranger.post(f"/outreach/a/{assignment_id}/check_out").status_code == 404
+
+
+def test_another_countys_case_cannot_be_linked_as_a_follow_up(in_the_field, world):
+    """Before the fix a member linked a case of another county to a 台山 assignment through the hidden field."""
+    client, assignment_id = in_the_field
+    number = valid_id_number()
+    theirs = make_person(world, "李阿婆", id_number=number, unit=world.far_village)
+    far_case = make_case(world, person=theirs, unit=world.far_village)
+    db.session.commit()
+    response = client.post(f"/outreach/a/{assignment_id}/intake",
+                           data=_form(world, id_number=number, repeat_decision=f"{far_case.id}:{theirs.id}"))
+    assert response.status_code == 200
+    assert far_case.reference not in response.get_data(as_text=True)
+    assert _visits() == 1 and db.session.scalar(sa.select(FollowUpCase.case_id)) is None
