@@ -1,5 +1,4 @@
 """Case lists: filters, search, keyset pagination, CSV export, overdue and due-soon queries."""
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -7,6 +6,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from desk.access import scope_clause
+from desk.spreadsheets import SafeCsvWriter
 from desk.crypto import lookup_hash
 from desk.extensions import db
 from desk.idnumber import normalize_phone
@@ -111,7 +111,7 @@ def export_csv(user, filters: CaseFilters, today: date, batch: int = 1000):
     """Yield CSV text in chunks (UTF-8 with BOM so spreadsheet programs read Chinese); personal data masked."""
     yield "\ufeff"
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeCsvWriter(buffer)
     writer.writerow(CSV_COLUMNS)
     cursor = None
     while True:

@@ -6,7 +6,7 @@ from flask_login import current_user
 from markupsafe import Markup
 import sqlalchemy as sa
 
-from desk.access import get_in_scope, may_open, require_roles
+from desk.access import find_in_scope, get_in_scope, may_open, require_roles
 from desk.audit import timeline
 from desk.errors import DomainError, show_on_form
 from desk.extensions import db
@@ -35,6 +35,16 @@ def _may_act(mediation_or_case) -> bool:
         return True
     mediator = getattr(mediation_or_case, "mediator", None)
     return bool(current_user.has_role(Role.talent) and mediator and mediator.user_id == current_user.id)
+
+
+def _readable(mediation_id) -> Mediation:
+    """The mediation through the scoped loader; a member who is not staff reads only those they mediate
+    (the parties' names and positions are theirs to see, not every member's)."""
+    mediation = get_in_scope(Mediation, mediation_id, current_user)
+    staff = current_user.has_role(Role.receptionist, Role.commander, Role.admin, Role.official)
+    if not staff and not (mediation.mediator and mediation.mediator.user_id == current_user.id):
+        abort(404)
+    return mediation
 
 
 def _mediators(case: Case) -> list[tuple[int, str]]:
@@ -72,7 +82,7 @@ def start_mediation(case_id):
     if not form.validate_on_submit():
         flash(_("Choose the mediator and the start date."), "error")
         return redirect(url_for("intake.case_detail", case_id=case.id))
-    mediator = db.session.get(Talent, form.mediator_id.data) if form.mediator_id.data else None
+    mediator = find_in_scope(Talent, form.mediator_id.data, current_user) if form.mediator_id.data else None
     try:
         mediation = service.start_mediation(case, actor=current_user, mediator=mediator, on=form.started_on.data)
     except DomainError as err:
@@ -111,13 +121,13 @@ def _page(mediation: Mediation, **override):
 @bp.route("/mediations/<int:mediation_id>")
 @require_roles(*READERS)
 def mediation_detail(mediation_id):
-    return _page(get_in_scope(Mediation, mediation_id, current_user))
+    return _page(_readable(mediation_id))
 
 
 @bp.route("/mediations/<int:mediation_id>/<any(party, session, agreement, end):action>", methods=["POST"])
 @require_roles(*MEDIATORS)
 def mediation_action(mediation_id, action):
-    mediation = get_in_scope(Mediation, mediation_id, current_user)
+    mediation = _readable(mediation_id)
     if not _may_act(mediation):
         abort(403)
     form_class = {"party": PartyForm, "session": SessionForm, "agreement": AgreementForm, "end": EndMediationForm}
@@ -154,7 +164,7 @@ def mediation_action(mediation_id, action):
 @bp.route("/mediations/<int:mediation_id>/agreement.pdf")
 @require_roles(*READERS)
 def agreement_pdf(mediation_id):
-    mediation = get_in_scope(Mediation, mediation_id, current_user)
+    mediation = _readable(mediation_id)
     if mediation.status != MediationStatus.agreement:
         abort(404)
     pdf = render_agreement(mediation, locale=request.args.get("lang") if request.args.get("lang") in

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from desk.access import scope_clause
 from desk.audit import record_audit
 from desk.extensions import db
 from desk.idnumber import InvalidPhoneNumber, validate_phone
@@ -109,8 +110,11 @@ def import_talent_csv(text: str, *, actor, report: ImportReport, batch: int = 50
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     report.total = len(rows)
     categories = dict(db.session.execute(sa.select(Category.code, Category.id)).all())
+    # A site code names a row only inside the importing administrator's area (the CSV column goes through
+    # the same scope as any id from a request); the command line (no actor) imports anywhere.
+    in_area = scope_clause(OrgUnit, actor) if actor is not None else sa.true()
     sites = {unit_code: site for site, unit_code in db.session.execute(
-        sa.select(Site, OrgUnit.code).join(OrgUnit, Site.org_unit_id == OrgUnit.id)).all()}
+        sa.select(Site, OrgUnit.code).join(OrgUnit, Site.org_unit_id == OrgUnit.id).where(in_area)).all()}
     pending = []
     for number, row in enumerate(rows, start=2):  # row 1 is the header
         values, problems = parse_row(row, categories=categories, sites=sites)

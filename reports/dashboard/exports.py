@@ -4,13 +4,14 @@ A table is columns (key, title, kind, the measure a cell drills down to) and row
 reports.dashboard.measures.month_report, so the screen and the files cannot show different numbers. No
 personal data is in any table: overdue matters are listed by reference, category and place only.
 """
-import csv
 import io
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from desk.spreadsheets import SafeCsvWriter, safe_row
 
 from reports.dashboard.definitions import DEFINITIONS
 
@@ -196,7 +197,7 @@ def to_csv(table: Table) -> str:
     """UTF-8 with a BOM so spreadsheet programs read Chinese; rates as fractions (0.375 is 37.5%)."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    writer = csv.writer(buffer)
+    writer = SafeCsvWriter(buffer)
     writer.writerow([str(c.title) for c in table.columns])
     for row in table.rows:
         writer.writerow(["" if (v := cell_value(c, row)) is None else
@@ -208,12 +209,12 @@ def to_xlsx(table: Table, report) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = table.key[:31]
-    sheet.append([str(table.title), f"{report['unit'].name} {_month(report)}"])
+    sheet.append(safe_row([str(table.title), f"{report['unit'].name} {_month(report)}"]))
     sheet.append([str(c.title) for c in table.columns])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in table.rows:
-        sheet.append([cell_value(c, row) for c in table.columns])
+        sheet.append(safe_row(cell_value(c, row) for c in table.columns))
         for column, cell in zip(table.columns, sheet[sheet.max_row]):
             number_format = _number_format(column, row)
             if number_format and cell.value is not None:
@@ -222,7 +223,7 @@ def to_xlsx(table: Table, report) -> bytes:
     if notes:
         sheet.append([])
         for note in notes:
-            sheet.append([f"{note.title}: {note.text}"])
+            sheet.append(safe_row([f"{note.title}: {note.text}"]))
     sheet.freeze_panes = "A3"
     out = io.BytesIO()
     book.save(out)

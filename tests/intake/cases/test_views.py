@@ -136,6 +136,13 @@ def test_list_filters_keyset_and_search(login_as, world, clock):
     assert len(seen) == len(set(seen)) == 8
 
 
+def test_csv_export_writes_a_formula_title_as_text(login_as, world):
+    make_case(world, title='=HYPERLINK("http://evil.example","查看")')
+    db.session.commit()
+    body = _staff(login_as, world).get("/intake/cases/export.csv").get_data(as_text=True)
+    assert "'=HYPERLINK" in body and ',=HYPERLINK' not in body and ',"=HYPERLINK' not in body
+
+
 def test_csv_export_is_masked(login_as, world):
     make_case(world, person=make_person(world, name="钱七", phone="13612345678"))
     db.session.commit()

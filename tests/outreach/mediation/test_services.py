@@ -195,3 +195,18 @@ def test_a_case_with_an_agreement_is_not_mediated_again_but_a_failed_one_may_be(
     _agree(second, staff, agreed_on=AGREED)
     with pytest.raises(DomainError):
         service.start_mediation(case, actor=staff, mediator=None, on=AGREED)
+
+
+def test_a_member_reads_only_the_mediations_they_mediate(login_as, world, staff, case):
+    """Before the fix any talent member read any mediation and its agreement with the parties' positions."""
+    own = login_as(Role.talent, unit=world.county)
+    other = login_as(Role.talent, unit=world.county)
+    mine = make_talent(world, "伍调解", user=own.user)
+    make_talent(world, "别的调解员", user=other.user)
+    mediation = service.start_mediation(case, actor=staff, mediator=mine, on=STARTED)
+    _agree(mediation, staff)
+    db.session.commit()
+    for path in (f"/outreach/mediations/{mediation.id}", f"/outreach/mediations/{mediation.id}/agreement.pdf"):
+        assert own.get(path).status_code == 200, path
+        assert other.get(path).status_code == 404, path
+    assert other.post(f"/outreach/mediations/{mediation.id}/session", data={}).status_code == 404

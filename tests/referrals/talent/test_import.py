@@ -4,7 +4,7 @@ import io
 import sqlalchemy as sa
 
 from desk.extensions import db
-from desk.models import Role
+from desk.models import OrgUnit, Role
 from referrals.talent.models import Talent
 from referrals.talent.services import CSV_HEADER, ImportReport, import_talent_csv
 from tests.factories import make_user
@@ -44,3 +44,14 @@ def test_import_page_shows_progress_and_report(login_as, world):
         import time
         time.sleep(0.05)
     assert status == {"total": 1, "processed": 1, "imported": 1, "errors": 0, "done": True}
+
+
+def test_a_county_administrator_imports_only_into_their_county(world):
+    """Before the fix a county administrator's CSV with another county's site_code made talent there."""
+    admin = make_user(world, Role.admin, unit=world.county)
+    far_code = db.session.get(OrgUnit, world.far_site.org_unit_id).code
+    lines = [",".join(CSV_HEADER), f"外县人,M,mediator,labour,mandarin,resident,,5,,,{far_code},1",
+             "本县人,M,mediator,labour,mandarin,resident,,5,,,440781,1"]
+    report = import_talent_csv("\n".join(lines) + "\n", actor=admin, report=ImportReport())
+    assert report.imported == 1 and [(n, f) for n, f, _ in report.errors] == [(2, "site_code")]
+    assert db.session.scalar(sa.select(Talent).where(Talent.name == "外县人")) is None
