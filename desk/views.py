@@ -43,10 +43,16 @@ def home():
 @bp.route("/notifications")
 @login_required
 def notifications():
-    items = notify.recent_for(current_user)
+    """Reading the list changes nothing (a GET never writes); "mark all read" is a POST."""
+    return render_template("desk/notifications.html", items=notify.recent_for(current_user))
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@login_required
+def mark_notifications_read():
     notify.mark_read(current_user)
     db.session.commit()
-    return render_template("desk/notifications.html", items=items)
+    return redirect(url_for("core.notifications"))
 
 
 def render_error(code: int, title: str, message: str):

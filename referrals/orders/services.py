@@ -256,8 +256,14 @@ def rate_order(order: DispatchOrder, *, actor, speed: int, handling: int, result
     if order.status != S.verified:
         raise DomainError(_l("An order is rated once it is verified."))
     _check_ratings({"speed": speed, "handling": handling, "result": result})
-    order.rating_speed, order.rating_handling, order.rating_result = speed, handling, result
-    order.rated_at = now or utcnow()
+    # Once (DOMAIN.md: "rated by the issuing town, once per order"): a conditional UPDATE, so two clicks or
+    # two commanders at once give one rating; a second one is refused, never written over the first.
+    table = DispatchOrder.__table__
+    rated = db.session.execute(table.update().where(table.c.id == order.id, table.c.rated_at.is_(None)).values(
+        rating_speed=speed, rating_handling=handling, rating_result=result, rated_at=now or utcnow())).rowcount
+    if rated != 1:
+        raise DomainError(_l("This order has already been rated; a rating is given once."))
+    db.session.refresh(order, ["rating_speed", "rating_handling", "rating_result", "rated_at"])
     record_audit(actor=actor, entity="dispatch_order", entity_id=order.id, action="rate",
                  detail={"speed": speed, "handling": handling, "result": result})
     return order

@@ -28,13 +28,22 @@ def callbacks_list():
     towns = list(units_in_scope(current_user, Level.town))
     form.town_id.choices = [("", _("All towns"))] + [(t.id, t.name) for t in towns]
     town_id = form.town_id.data if form.town_id.data in {t.id for t in towns} else None
-    if callbacks.open_callbacks_for_concluded(utcnow(), unit=current_user.org_unit, dry_run=True):
-        begin_write()  # a read request that finds newly concluded cases opens their callbacks first
-        callbacks.open_callbacks_for_concluded(utcnow(), unit=current_user.org_unit)
-        db.session.commit()
+    # A GET writes nothing: newly concluded matters the job has not reached yet are counted and opened by a POST.
+    waiting = callbacks.open_callbacks_for_concluded(utcnow(), unit=current_user.org_unit, dry_run=True)
     today = local_today()
     return render_template("reports/callbacks/work_list.html", form=form, rows=callbacks.work_list(
-        current_user, today, town_id=town_id), recent=callbacks.recently_recorded(current_user), today=today)
+        current_user, today, town_id=town_id), recent=callbacks.recently_recorded(current_user), today=today,
+        waiting=waiting)
+
+
+@bp.route("/callbacks/open", methods=["POST"])
+@require_roles(*STAFF)
+def open_callbacks():
+    """Open the callbacks of matters concluded since the job last ran, in the user's area (idempotent)."""
+    begin_write()
+    callbacks.open_callbacks_for_concluded(utcnow(), unit=current_user.org_unit)
+    db.session.commit()
+    return redirect(url_for("reports.callbacks"))
 
 
 def _render_record(callback: Callback, form=None, reopen_form=None, status: int = 200):

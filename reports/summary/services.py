@@ -222,9 +222,3 @@ def archived_for(user, *, limit: int = 120) -> list[MonthlySummary]:
         .limit(limit)))
 
 
-def pdf_of(summary: MonthlySummary, *, now: datetime) -> bytes:
-    """The archived file; a claimed row not rendered yet (e.g. the demo's) is rendered and stored now."""
-    if summary.pdf is None:
-        fill(summary, now=now)
-        db.session.refresh(summary)
-    return summary.pdf

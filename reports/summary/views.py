@@ -3,12 +3,11 @@ from flask import Response, abort, render_template, request
 from flask_login import current_user
 import sqlalchemy as sa
 
-from desk.access import in_scope, require_roles
+from desk.access import in_scope, parse_id, require_roles
 from desk.errors import DomainError, show_on_form
 from desk.extensions import db
 from desk.models import Level, OrgUnit, Role
 from desk.timeutil import local_today, utcnow
-from desk.transactions import begin_write
 from reports import bp
 from reports.summary import services as summary
 from reports.summary.forms import SummaryRequestForm
@@ -76,13 +75,11 @@ def summary_on_demand():
 @bp.route("/summaries/<int:summary_id>.pdf")
 @require_roles(*READERS)
 def summary_download(summary_id):
-    archived = db.session.get(MonthlySummary, summary_id)
+    archived = db.session.get(MonthlySummary, summary_id) if parse_id(summary_id) else None
     if archived is None or not in_scope(current_user, archived.unit):
         abort(404)
-    if archived.pdf is None:   # claimed but not rendered yet: render it once and keep it
-        begin_write()
-        archived = db.session.get(MonthlySummary, summary_id)
-        summary.pdf_of(archived, now=utcnow())
-        db.session.commit()
-        archived = db.session.get(MonthlySummary, summary_id)
-    return _pdf_response(archived.pdf, _filename(archived.unit, archived.year, archived.month, archived.locale))
+    pdf = archived.pdf
+    if pdf is None:   # claimed, not archived yet (the monthly job stores it): a fresh rendering, nothing written
+        pdf = summary.render_monthly_summary(unit=archived.unit, year=archived.year, month=archived.month,
+                                             locale=archived.locale, now=utcnow())
+    return _pdf_response(pdf, _filename(archived.unit, archived.year, archived.month, archived.locale))

@@ -24,7 +24,10 @@ def test_notifications_are_counted_then_read(login_as):
     page = client.get("/home").get_data(as_text=True)
     assert 'data-testid="unread-count">1<' in page
     listing = client.get("/notifications").get_data(as_text=True)
-    assert "第一条" in listing and "重复" not in listing
+    assert "第一条" in listing and "重复" not in listing and 'data-testid="mark-read"' in listing
+    # reading the list changes nothing (no state change on GET); marking read is a POST
+    assert 'data-testid="unread-count">1<' in client.get("/home").get_data(as_text=True)
+    assert client.post("/notifications/read").status_code == 302
     assert 'data-testid="unread-count"' not in client.get("/home").get_data(as_text=True)
 
 

@@ -139,6 +139,22 @@ def test_services_refuse_out_of_turn_actions(world, people, tmp_path):
     assert err.value.field == "rating_speed" and order.status == S.reported
 
 
+def test_a_rating_is_given_once(world, people):
+    """Before the fix a second rating overwrote the first."""
+    order = _issue(world, people)
+    orders.sign_order(order, actor=people.officer, now=MON)
+    orders.start_order(order, actor=people.officer)
+    orders.report_order(order, actor=people.officer, text="已处理", staff_visits=1, now=MON)
+    orders.verify_order(order, actor=people.commander, ratings={"speed": 4, "handling": 5, "result": 4})
+    db.session.commit()
+    with pytest.raises(DomainError):
+        orders.rate_order(order, actor=people.commander, speed=1, handling=1, result=1)
+    db.session.rollback()
+    db.session.expire_all()
+    assert (order.rating_speed, order.rating_handling, order.rating_result) == (4, 5, 4)
+    assert [e.action for e in timeline("dispatch_order", order.id)].count("rate") == 1
+
+
 def test_an_officer_sees_only_their_departments_orders(world, people, login_as):
     mine = _issue(world, people)
     theirs = orders.issue_dispatch_order(make_case(world), actor=people.commander,

@@ -51,7 +51,10 @@ def test_work_list_shows_exactly_the_due_callbacks_in_scope(world, login_as):
     db.session.commit()
 
     client = login_as(Role.callback_staff)
-    page = client.get("/reports/callbacks").get_data(as_text=True)   # opens the missing callbacks first
+    before = client.get("/reports/callbacks").get_data(as_text=True)   # a GET writes nothing: it offers a POST
+    assert 'data-testid="open-callbacks"' in before and before.count('data-testid="callback-row"') == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Callback)) == 1
+    page = client.get(client.post("/reports/callbacks/open").headers["Location"]).get_data(as_text=True)
 
     assert page.count('data-testid="callback-row"') == 2
     assert due.reference in page and closed_due.reference in page

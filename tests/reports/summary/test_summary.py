@@ -166,11 +166,10 @@ def test_download_for_the_right_role_and_scope_only(october, login_as):
     official = login_as(Role.official)
     listing = official.get("/reports/summaries").get_data(as_text=True)
     assert f"/reports/summaries/{county_row}.pdf" in listing and f"/reports/summaries/{far_row}.pdf" not in listing
-    response = official.get(f"/reports/summaries/{county_row}.pdf")   # rendered on first download, then kept
+    response = official.get(f"/reports/summaries/{county_row}.pdf")   # not archived yet: rendered, not stored
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert response.headers["Content-Type"] == "application/pdf"
-    stored = db.session.scalar(sa.select(MonthlySummary.size).where(MonthlySummary.id == county_row))
-    assert stored == len(response.data)
+    assert db.session.scalar(sa.select(MonthlySummary.pdf).where(MonthlySummary.id == county_row)) is None
     assert official.get(f"/reports/summaries/{far_row}.pdf").status_code == 404
     assert official.get("/reports/summaries/99999.pdf").status_code == 404
     assert login_as(Role.receptionist).get(f"/reports/summaries/{county_row}.pdf").status_code == 403
