@@ -44,3 +44,5 @@ class CaseFilterForm(FlaskForm):
                          validators=[Optional()])
     start = DateField(_l("Received from"), validators=[Optional(), plausible_date])
     end = DateField(_l("Received until"), validators=[Optional(), plausible_date])
+
+    FIELDS = ("q", "status", "category_id", "channel", "overdue", "due_days", "repeat", "start", "end")

@@ -1,10 +1,14 @@
 """Case pages: detail with clocks and actions, the notices as PDFs, the list and its CSV export."""
-from flask import Response, abort, current_app, flash, redirect, render_template, request, stream_with_context, url_for
+import secrets
+
+from flask import (Response, abort, current_app, flash, redirect, render_template, request, session,
+                   stream_with_context, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 import sqlalchemy as sa
+from werkzeug.datastructures import MultiDict
 
-from desk import cases
+from desk import cases, crypto
 from desk.access import get_in_scope, require_roles
 from desk.audit import timeline
 from desk.errors import DomainError
@@ -123,8 +127,40 @@ def case_attachment(case_id, attachment_id):
                         headers={"Content-Disposition": f'inline; filename="attachment-{attachment.id}"'})
 
 
+SEARCHES_KEPT = 10
+
+
+def _filter_args() -> dict:
+    """The list's filters: from the query string, except the free-text search (a reference, name, phone or
+    ID number is personal data and never goes in a URL, an access log, a next-page link or an export link):
+    that comes from a search saved in the session (encrypted) by a POST, named by a random token."""
+    args = {k: v for k, v in request.args.items() if k not in ("q", "search", "before") and v}
+    saved = session.get("case_searches", {}).get(request.args.get("search") or "")
+    if saved:
+        args["q"] = crypto.decrypt(saved)
+    return args
+
+
+def _link_args() -> dict:
+    """What next-page and export links carry: the filters without the text, plus the saved search's token."""
+    args = {k: v for k, v in request.args.items() if k not in ("q", "before") and v}
+    if "search" in args and args["search"] not in session.get("case_searches", {}):
+        args.pop("search")
+    return args
+
+
+def _save_search(text: str) -> str:
+    token = secrets.token_urlsafe(9)
+    searches = dict(session.get("case_searches", {}))
+    while len(searches) >= SEARCHES_KEPT:
+        searches.pop(next(iter(searches)))
+    searches[token] = crypto.encrypt(text)
+    session["case_searches"] = searches
+    return token
+
+
 def _filters() -> tuple[CaseFilterForm, CaseFilters]:
-    form = CaseFilterForm(request.args)
+    form = CaseFilterForm(MultiDict(_filter_args()))
     categories = db.session.scalars(sa.select(Category).order_by(Category.code)).all()
     form.category_id.choices = [("", "—")] + [(c.id, c.name) for c in categories]
     form.validate()
@@ -141,13 +177,19 @@ def _valid(field):
     return None if field.errors else field.data
 
 
-@bp.route("/cases")
+@bp.route("/cases", methods=["GET", "POST"])
 @require_roles(*VIEWERS)
 def case_list():
+    if request.method == "POST":   # the filter form posts, so that what was typed stays out of the URL
+        text = (request.form.get("q") or "").strip()[:60]
+        args = {k: v for k, v in request.form.items() if k in CaseFilterForm.FIELDS and k != "q" and v}
+        if text:
+            args["search"] = _save_search(text)
+        return redirect(url_for("intake.case_list", **args))
     form, filters = _filters()
     rows, next_cursor = page_of_cases(current_user, filters, local_today(), before=request.args.get("before"),
                                       soon_days=current_app.config["DUE_SOON_DAYS"])
-    args = {k: v for k, v in request.args.items() if k != "before" and v}
+    args = _link_args()
     return render_template("intake/cases/list.html", form=form, cases=rows, today=local_today(),
                            next_url=url_for("intake.case_list", before=next_cursor, **args) if next_cursor else None,
                            export_url=url_for("intake.case_export", **args))
