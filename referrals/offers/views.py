@@ -48,6 +48,9 @@ def referral_action(referral_id, action):
         abort(404)
     # Anyone addressed may try to accept (and learn it was taken); everything else is the holder's.
     visible = db.session.scalar(offers.visible_to(talent).where(Referral.id == referral_id))
+    addressed = referral.offered_to_id == talent.id or bool(talent.room_id and referral.room_id == talent.room_id)
+    if action == "accept" and not addressed:
+        abort(404)   # an offer to someone else: not even "already taken"
     try:
         if action == "accept":
             offers.accept(referral_id, talent=talent, actor=current_user)
