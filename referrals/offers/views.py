@@ -5,7 +5,7 @@ from flask_login import current_user
 from markupsafe import Markup
 import sqlalchemy as sa
 
-from desk.access import get_in_scope, in_scope, require_roles
+from desk.access import get_in_scope, in_scope, parse_id, require_roles
 from desk.errors import DomainError
 from desk.extensions import db
 from desk.models import Case, Role, Room, Site
@@ -86,14 +86,14 @@ def refer_case(case_id):
     case = get_in_scope(Case, case_id, current_user)
     if request.method == "POST":
         try:
-            if request.form.get("talent_id", "").isdigit():
-                talent = db.session.get(Talent, int(request.form["talent_id"]))
+            talent_id, room_id = parse_id(request.form.get("talent_id")), parse_id(request.form.get("room_id"))
+            if talent_id is not None:
+                talent = db.session.get(Talent, talent_id)
                 if talent is None or talent.county_id != case.county_id:
                     abort(400)
-                offers.refer_to_talent(case, talent, actor=current_user,
-                                       score=float(request.form.get("score") or 0) or None)
-            elif request.form.get("room_id", "").isdigit():
-                room = db.session.get(Room, int(request.form["room_id"]))
+                offers.refer_to_talent(case, talent, actor=current_user, score=_score(request.form.get("score")))
+            elif room_id is not None:
+                room = db.session.get(Room, room_id)
                 if room is None or not in_scope(current_user, room.site.org_unit):
                     abort(400)
                 offers.refer_to_room(case, room, actor=current_user)
@@ -113,6 +113,15 @@ def refer_case(case_id):
                            WEIGHTS=WEIGHTS)
 
 
+def _score(text) -> float | None:
+    """The ranking's score shown beside the member, sent back with the choice; anything else is no score."""
+    try:
+        value = float(text or 0)
+    except ValueError:
+        return None
+    return value if 0 < value <= 1 else None
+
+
 @bp.route("/rooms")
 @require_roles(*REFERRERS)
 def room_boards():
@@ -127,7 +136,7 @@ def room_boards():
 @bp.route("/rooms/<int:room_id>")
 @require_roles(*REFERRERS)
 def room_board(room_id):
-    room = db.session.get(Room, room_id)
+    room = db.session.get(Room, room_id) if parse_id(room_id) else None
     if room is None or not in_scope(current_user, room.site.org_unit):
         abort(404)
     today = local_today()

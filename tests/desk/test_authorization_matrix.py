@@ -13,7 +13,6 @@ decides the expected answer.
 import re
 from datetime import datetime
 
-import pytest
 import sqlalchemy as sa
 
 from desk.demo.seed import DEMO_PASSWORD, seed_demo
