@@ -1,5 +1,9 @@
-"""Security headers on every response: a CSP with no inline script, frame denial, referrer policy; and
-requests carrying a NUL character refused up front (no text column can store one: PostgreSQL errors)."""
+"""Security headers on every response: a CSP with no inline script, frame denial, referrer policy; requests
+carrying a NUL character refused up front (no text column can store one: PostgreSQL errors); and the one
+check for a redirect target taken from a request (``safe_next``)."""
+import unicodedata
+from urllib.parse import urlsplit
+
 from flask import abort, request
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -26,3 +30,20 @@ def init_app(app) -> None:
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """``target`` if it is a path on this site ("/intake/cases?status=accepted"), else ``fallback``.
+
+    Browsers drop tabs and newlines from a URL and read a backslash as a slash, so "/\\t/evil.example" and
+    "/\\\\evil.example" lead to another host just like "//evil.example": any control character, whitespace
+    or backslash refuses the target outright, as do a scheme, a host, and anything not starting with one "/".
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    if "\\" in target or any(ch.isspace() or unicodedata.category(ch)[0] == "C" for ch in target):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return fallback
+    return target

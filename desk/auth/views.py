@@ -8,6 +8,7 @@ from desk.auth.services import authenticate, set_locale
 from desk.errors import DomainError
 from desk.extensions import db
 from desk.home import home_endpoint
+from desk.security import safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -30,10 +31,7 @@ def login():
             db.session.commit()
             session.clear()
             login_user(user)
-            target = request.args.get("next", "")
-            if not target.startswith("/") or target.startswith("//"):
-                target = url_for(home_endpoint(user))
-            return redirect(target)
+            return redirect(safe_next(request.args.get("next"), url_for(home_endpoint(user))))
     return render_template("auth/login.html", form=form)
 
 
@@ -54,7 +52,4 @@ def change_language():
         session["locale"] = form.locale.data
         set_locale(current_user if current_user.is_authenticated else None, form.locale.data)
         db.session.commit()
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("auth.login")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next"), url_for("auth.login")))
