@@ -70,14 +70,22 @@ def create_app(config=None) -> Flask:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str):
+def _load_user(session_id: str):
+    """The user a session names by "id:epoch" (User.get_id), only while the epoch is still the user's: logging
+    out, a new password and deactivation move it on and so end every session saved before."""
     from sqlalchemy.orm import joinedload
 
     from desk.models import User
-    try:  # one query for the user, the org unit and the roles, which every page needs
-        return db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
-    except (TypeError, ValueError):
+    user_id, _, epoch = (session_id or "").partition(":")
+    try:
+        user_id, epoch = int(user_id), int(epoch or 0)  # a bare id (older cookies) is epoch 0
+    except ValueError:
         return None
+    # one query for the user, the org unit and the roles, which every page needs
+    user = db.session.get(User, user_id, options=[joinedload(User.role_rows)])
+    if user is None or user.session_epoch != epoch or not user.active:
+        return None
+    return user
 
 
 def _check_secrets(app) -> None:

@@ -32,6 +32,11 @@ def authenticate(username: str, password: str, *, max_failures: int, lockout_min
     return user
 
 
+def end_session(user: User) -> None:
+    """Logging out ends this session and any copy of its cookie (and the user's other sessions)."""
+    user.end_sessions()
+
+
 def set_locale(user: User | None, locale: str) -> None:
     if user is not None:
         user.locale = locale

@@ -4,7 +4,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from desk.access import public
 from desk.auth.forms import LanguageForm, LoginForm
-from desk.auth.services import authenticate, set_locale
+from desk.auth.services import authenticate, end_session, set_locale
 from desk.errors import DomainError
 from desk.extensions import db
 from desk.home import home_endpoint
@@ -38,6 +38,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    end_session(current_user)
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")

@@ -49,6 +49,8 @@ class User(UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
+    # Part of the id a session stores (get_id); moving it on ends every session saved before.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
     org_unit: Mapped[OrgUnit] = relationship(lazy="joined")
     department: Mapped[Department | None] = relationship()
@@ -58,6 +60,14 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login: inactive users cannot log in
         return self.active
+
+    def get_id(self) -> str:  # Flask-Login: what the session stores; desk/__init__.py _load_user checks it
+        return f"{self.id}:{self.session_epoch or 0}"
+
+    def end_sessions(self) -> None:
+        """Log out everywhere: every session cookie saved so far stops working (logout, new password,
+        deactivation)."""
+        self.session_epoch = (self.session_epoch or 0) + 1
 
     @property
     def roles(self) -> set[Role]:
@@ -73,7 +83,9 @@ class User(UserMixin, db.Model):
         return bool(self.roles & set(roles))
 
     def set_password(self, password: str) -> None:
+        """A new password ends the sessions opened with the old one."""
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
