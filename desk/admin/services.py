@@ -39,7 +39,6 @@ def update_user(user: User, *, actor, display_name: str, org_unit: OrgUnit, role
     user.set_roles(roles)
     if password:
         user.set_password(password)  # ends the sessions opened with the old password
-        user.failed_logins, user.locked_until = 0, None
     after = {"roles": sorted(str(Role(r)) for r in roles), "unit": org_unit.code, "active": active}
     record_audit(actor=actor, entity="user", entity_id=user.id, action="update",
                  detail={"before": before, "after": after, "password_reset": bool(password)})

@@ -4,7 +4,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from desk.access import public
 from desk.auth.forms import LanguageForm, LoginForm
-from desk.auth.services import authenticate, end_session, set_locale
+from desk.auth.services import LoginThrottled, authenticate, end_session, set_locale
+from desk.auth.throttle import Limits
 from desk.errors import DomainError
 from desk.extensions import db
 from desk.home import home_endpoint
@@ -21,9 +22,13 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = authenticate(form.username.data, form.password.data,
-                                max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-                                lockout_minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
+            user = authenticate(form.username.data, form.password.data, address=request.remote_addr,
+                                limits=Limits.from_config(current_app.config))
+        except LoginThrottled as err:
+            db.session.rollback()
+            form.password.errors.append(err.message)
+            return (render_template("auth/login.html", form=form), 429,
+                    {"Retry-After": str(err.seconds)})
         except DomainError as err:
             db.session.commit()  # keep the failure count
             form.password.errors.append(err.message)

@@ -46,6 +46,8 @@ class User(UserMixin, db.Model):
     site_id: Mapped[int | None] = mapped_column(sa.ForeignKey("site.id"))
     locale: Mapped[str | None] = mapped_column(sa.String(16))
     active: Mapped[bool] = mapped_column(default=True)
+    # Unused since login throttling moved to desk/auth/throttle.py (per typed name and address, never a lock on
+    # the account); kept until templates/admin/users.html stops reading locked_until, then dropped.
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]

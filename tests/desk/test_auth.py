@@ -1,7 +1,8 @@
-"""Login, lockout, logout, the ``next`` target, CSRF, security headers, the health check and the front door."""
+"""Login, logout, the ``next`` target, CSRF, security headers, the health check and the front door.
+Throttling: test_login_throttle.py; sessions ending: test_sessions.py; secrets, cookies, headers, ids,
+proxies: test_security.py."""
 import pytest
 
-from desk.audit import timeline
 from desk.extensions import db
 from desk.models import Role, User
 from tests.factories import make_user
@@ -35,17 +36,6 @@ def test_wrong_password_keeps_username_and_says_why(client, world):
     page = client.post("/login", data={"username": "amy", "password": "nope"}).get_data(as_text=True)
     assert 'value="amy"' in page
     assert "用户名或密码错误" in page
-
-
-def test_lockout_after_repeated_failures(client, world, app):
-    user = make_user(world, Role.receptionist, username="amy")
-    db.session.commit()
-    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
-        client.post("/login", data={"username": "amy", "password": "wrong"})
-    page = client.post("/login", data={"username": "amy", "password": "secret-pass-1"}).get_data(as_text=True)
-    assert "尝试次数过多" in page
-    assert client.get("/home").status_code == 302
-    assert [e.action for e in timeline("user", user.id)] == ["locked"]
 
 
 HOSTILE_NEXT = ["//evil.example", "//evil.example/x", "/%09/evil.example", "/%0a/evil.example", "/%5c/evil.example",
