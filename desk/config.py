@@ -3,6 +3,10 @@ import os
 from pathlib import Path
 
 LOCALES = ("zh_Hans", "en", "zh_Hant")
+# DESK_ENV values under which the development keys and plain-HTTP cookies are allowed; anything else
+# (unset, "production", "prod", "staging" …) is treated as production.
+DEVELOPMENT_ENVS = ("development", "test")
+MIN_KEY_BYTES = 32
 
 
 def _default_database_url(instance_path: str) -> str:
@@ -22,9 +26,12 @@ class Config:
     LOCALES = LOCALES
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = os.environ.get("SECURE_COOKIES", "0") == "1"
+    # Secure cookies and HSTS: "1" on, "0" off (a plain-HTTP intranet), unset: on except in development and
+    # test (create_app decides; see DEVELOPMENT_ENVS).
+    SECURE_COOKIES = os.environ.get("SECURE_COOKIES")
     REMEMBER_COOKIE_HTTPONLY = True
-    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # Client addresses: how many reverse proxies in front of the desk set X-Forwarded-For and -Proto.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     # Login throttling (desk/auth/throttle.py): failures allowed free per typed username and address, and per
