@@ -5,6 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := run
+# Development keys and plain-HTTP cookies are refused unless DESK_ENV says development (desk/__init__.py);
+# every target here, and the servers the tests and benchmarks start, run as development.
+export DESK_ENV ?= development
 
 .PHONY: run test test-dates bench translations setup setup-dev system-deps browser db clean serve
 

@@ -4,9 +4,10 @@ import os
 
 from flask import Flask
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from desk import crypto, i18n, security
-from desk.config import Config, database_url_for
+from desk.config import DEVELOPMENT_ENVS, MIN_KEY_BYTES, Config, database_url_for
 from desk.extensions import babel, csrf, db, login_manager, migrate
 
 
@@ -21,8 +22,12 @@ def create_app(config=None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url_for(app)
     _check_secrets(app)
+    _secure_transport(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     crypto.configure(app.config["PII_KEY"])
     db.init_app(app)
     _tune_database(app)
@@ -70,21 +75,49 @@ def create_app(config=None) -> Flask:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str):
+def _load_user(session_id: str):
+    """The user a session names by "id:epoch" (User.get_id), only while the epoch is still the user's: logging
+    out, a new password and deactivation move it on and so end every session saved before."""
     from sqlalchemy.orm import joinedload
 
     from desk.models import User
-    try:  # one query for the user, the org unit and the roles, which every page needs
-        return db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
-    except (TypeError, ValueError):
+    user_id, _, epoch = (session_id or "").partition(":")
+    try:
+        user_id, epoch = int(user_id), int(epoch or 0)  # a bare id (older cookies) is epoch 0
+    except ValueError:
         return None
+    # one query for the user, the org unit and the roles, which every page needs
+    user = db.session.get(User, user_id, options=[joinedload(User.role_rows)])
+    if user is None or user.session_epoch != epoch or not user.active:
+        return None
+    return user
+
+
+def _is_development(app) -> bool:
+    return app.debug or app.testing or os.environ.get("DESK_ENV") in DEVELOPMENT_ENVS
 
 
 def _check_secrets(app) -> None:
-    if not app.debug and not app.config["TESTING"] and os.environ.get("DESK_ENV") == "production":
-        for key in ("SECRET_KEY", "PII_KEY"):
-            if app.config[key].startswith("dev-only"):
-                raise RuntimeError(f"{key} must be set in production")
+    """Outside development and test, refuse to start with a published development key or a short key."""
+    if _is_development(app):
+        return
+    for key in ("SECRET_KEY", "PII_KEY"):
+        value = app.config.get(key) or ""
+        if value.startswith("dev-only"):
+            raise RuntimeError(f"{key} is the published development key. Set {key} in the environment to at least "
+                               f"{MIN_KEY_BYTES} random bytes (python3 -c 'import secrets; print(secrets.token_urlsafe"
+                               f"(48))'), or DESK_ENV=development on a development machine.")
+        if len(value.encode()) < MIN_KEY_BYTES:
+            raise RuntimeError(f"{key} is {len(value.encode())} bytes long; at least {MIN_KEY_BYTES} are needed "
+                               f"outside development (python3 -c 'import secrets; print(secrets.token_urlsafe(48))').")
+
+
+def _secure_transport(app) -> None:
+    """Cookies only over HTTPS, and HSTS (desk/security.py), unless SECURE_COOKIES says otherwise; by default
+    on everywhere but in development and test."""
+    setting = app.config.get("SECURE_COOKIES")
+    secure = not _is_development(app) if setting in (None, "") else str(setting).strip().lower() in ("1", "true")
+    app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = secure
 
 
 def _tune_database(app) -> None:

@@ -3,6 +3,10 @@ import os
 from pathlib import Path
 
 LOCALES = ("zh_Hans", "en", "zh_Hant")
+# DESK_ENV values under which the development keys and plain-HTTP cookies are allowed; anything else
+# (unset, "production", "prod", "staging" …) is treated as production.
+DEVELOPMENT_ENVS = ("development", "test")
+MIN_KEY_BYTES = 32
 
 
 def _default_database_url(instance_path: str) -> str:
@@ -22,13 +26,22 @@ class Config:
     LOCALES = LOCALES
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = os.environ.get("SECURE_COOKIES", "0") == "1"
+    # Secure cookies and HSTS: "1" on, "0" off (a plain-HTTP intranet), unset: on except in development and
+    # test (create_app decides; see DEVELOPMENT_ENVS).
+    SECURE_COOKIES = os.environ.get("SECURE_COOKIES")
     REMEMBER_COOKIE_HTTPONLY = True
-    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # Client addresses: how many reverse proxies in front of the desk set X-Forwarded-For and -Proto.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
-    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
-    LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+    # Login throttling (desk/auth/throttle.py): failures allowed free per typed username and address, and per
+    # address alone; each further failure delays the next attempt, doubling from the first delay up to the cap.
+    # A counter quiet for LOGIN_THROTTLE_FORGET_MINUTES starts again from zero.
+    LOGIN_FREE_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FREE_FAILURES_PER_ACCOUNT", "3"))
+    LOGIN_FREE_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FREE_FAILURES_PER_ADDRESS", "10"))
+    LOGIN_FIRST_DELAY_SECONDS = int(os.environ.get("LOGIN_FIRST_DELAY_SECONDS", "1"))
+    LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("LOGIN_MAX_DELAY_SECONDS", str(15 * 60)))
+    LOGIN_THROTTLE_FORGET_MINUTES = int(os.environ.get("LOGIN_THROTTLE_FORGET_MINUTES", "60"))
     # Statutory clock overrides, e.g. {"conclude": {"limit": 90}} (DOMAIN.md: every value is a setting).
     CLOCK_RULES: dict = {}
     DUE_SOON_DAYS = int(os.environ.get("DUE_SOON_DAYS", "3"))
@@ -57,7 +70,6 @@ class TestConfig(Config):
     PII_KEY = "test-pii-key"
     WTF_CSRF_ENABLED = False
     SCHEDULER_ENABLED = False
-    LOGIN_MAX_FAILURES = 3
 
 
 def database_url_for(app) -> str:

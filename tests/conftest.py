@@ -158,7 +158,7 @@ def login_as(app, world):
         db.session.commit()
         test_client = app.test_client()
         with test_client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
         test_client.user = user
         return test_client

@@ -27,16 +27,18 @@ def create_user(*, actor, username: str, password: str, display_name: str, org_u
 
 def update_user(user: User, *, actor, display_name: str, org_unit: OrgUnit, roles,
                 department: Department | None, active: bool, password: str | None = None) -> User:
+    """Edit a login; a new password or deactivation ends the user's sessions."""
     _check_roles(roles, department)
     before = {"roles": sorted(str(r) for r in user.roles), "unit": user.org_unit.code, "active": user.active}
     user.display_name = display_name.strip()
     user.org_unit = org_unit
     user.department = department
+    if user.active and not active:
+        user.end_sessions()  # a deactivated login is logged out everywhere at once
     user.active = active
     user.set_roles(roles)
     if password:
-        user.set_password(password)
-        user.failed_logins, user.locked_until = 0, None
+        user.set_password(password)  # ends the sessions opened with the old password
     after = {"roles": sorted(str(Role(r)) for r in roles), "unit": org_unit.code, "active": active}
     record_audit(actor=actor, entity="user", entity_id=user.id, action="update",
                  detail={"before": before, "after": after, "password_reset": bool(password)})

@@ -1,6 +1,6 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_user
 
 from desk.access import in_scope, require_roles, scope_clause
 from desk.admin import services
@@ -104,6 +104,8 @@ def edit_user(user_id):
             getattr(form, err.field or "display_name").errors.append(err.message)
         else:
             db.session.commit()
+            if user.id == current_user.id and user.active:
+                login_user(user)  # an administrator who set their own password keeps this session
             flash(_("User saved."), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user, entries=timeline("user", user.id))

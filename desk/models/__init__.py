@@ -6,10 +6,11 @@ from desk.models.org import LEVEL_ORDER, Category, Department, Level, OrgUnit, P
 from desk.models.people import Person
 from desk.models.counters import Counter, next_number
 from desk.models.jobs import JobLock, JobRun
+from desk.models.throttle import LoginThrottle
 from desk.models.tickets import Ticket, TicketStatus
 from desk.models.users import Role, User, UserRole
 
 __all__ = ["JobLock", "JobRun", "Counter", "next_number", "AuditEntry", "Notification", "OPEN_STATUSES", "Case", "CaseParty", "CaseStatus", "Channel",
            "DemandBranch", "Outcome", "PetitionType", "Visit", "LEVEL_ORDER", "Category", "Department",
            "Level", "OrgUnit", "PlaceMixin", "Room", "Site", "SiteLevel", "Person", "Role", "User", "UserRole",
-           "Ticket", "TicketStatus"]
+           "Ticket", "TicketStatus", "LoginThrottle"]

@@ -1,5 +1,8 @@
-"""Login, lockout, logout, CSRF, security headers, the health check and the front door."""
-from desk.audit import timeline
+"""Login, logout, the ``next`` target, CSRF, security headers, the health check and the front door.
+Throttling: test_login_throttle.py; sessions ending: test_sessions.py; secrets, cookies, headers, ids,
+proxies: test_security.py."""
+import pytest
+
 from desk.extensions import db
 from desk.models import Role, User
 from tests.factories import make_user
@@ -35,23 +38,35 @@ def test_wrong_password_keeps_username_and_says_why(client, world):
     assert "用户名或密码错误" in page
 
 
-def test_lockout_after_repeated_failures(client, world, app):
-    user = make_user(world, Role.receptionist, username="amy")
-    db.session.commit()
-    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
-        client.post("/login", data={"username": "amy", "password": "wrong"})
-    page = client.post("/login", data={"username": "amy", "password": "secret-pass-1"}).get_data(as_text=True)
-    assert "尝试次数过多" in page
-    assert client.get("/home").status_code == 302
-    assert [e.action for e in timeline("user", user.id)] == ["locked"]
+HOSTILE_NEXT = ["//evil.example", "//evil.example/x", "/%09/evil.example", "/%0a/evil.example", "/%5c/evil.example",
+                "/%5Cevil.example", "https://evil.example", "http:/evil.example", "javascript:alert(1)",
+                "%20/x", "/x%20", "evil.example", "", "/%e3%80%80/evil.example"]
+GOOD_NEXT = ["/intake/cases?status=accepted", "/admin/users", "/"]
 
 
-def test_next_parameter_cannot_leave_the_site(client, world):
+@pytest.mark.parametrize("raw", HOSTILE_NEXT)
+def test_login_next_never_leaves_the_site(client, world, raw):
+    """``raw`` is the query string as sent (browsers strip tabs and newlines and read "\\" as "/")."""
     make_user(world, Role.admin, username="root1")
     db.session.commit()
-    response = client.post("/login?next=//evil.example/x", data={"username": "root1", "password": "secret-pass-1"})
-    assert response.headers["Location"].startswith("/")
-    assert "evil" not in response.headers["Location"]
+    response = client.post("/login", query_string="next=" + raw, data={"username": "root1", "password": "secret-pass-1"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/admin/users"  # the admin's home, not the target
+
+
+@pytest.mark.parametrize("target", GOOD_NEXT)
+def test_login_next_keeps_a_path_on_this_site(client, world, target):
+    make_user(world, Role.admin, username="root1")
+    db.session.commit()
+    response = client.post("/login", query_string={"next": target}, data={"username": "root1", "password": "secret-pass-1"})
+    assert response.headers["Location"] == target
+
+
+@pytest.mark.parametrize("target", ["//evil.example", "/\\evil.example", "/\t/evil", "https://evil.example"])
+def test_language_switch_never_leaves_the_site(client, target):
+    response = client.post("/language", data={"locale": "en", "next": target})
+    assert response.headers["Location"] == "/login"
+    assert client.post("/language", data={"locale": "en", "next": "/reports/track"}).headers["Location"] == "/reports/track"
 
 
 def test_security_headers(client):
