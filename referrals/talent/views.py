@@ -49,7 +49,9 @@ def talent_list():
 @require_roles(Role.admin)
 def talent_edit(talent_id):
     talent = get_in_scope(Talent, talent_id, current_user)
-    form = TalentForm(obj=talent)
+    # Filled from the record only for display: a POST is read from the form alone (a field the browser did
+    # not send must not keep the record's own value, e.g. its conflict rows in place of text).
+    form = TalentForm(obj=talent) if request.method == "GET" else TalentForm()
     categories = db.session.scalars(sa.select(Category).order_by(Category.code)).all()
     form.skills.choices = [(c.id, c.name) for c in categories]
     rooms = db.session.scalars(sa.select(Room).where(Room.site_id == talent.site_id)).all() if talent.site_id else []

@@ -55,3 +55,4 @@ def test_a_county_administrator_imports_only_into_their_county(world):
     report = import_talent_csv("\n".join(lines) + "\n", actor=admin, report=ImportReport())
     assert report.imported == 1 and [(n, f) for n, f, _ in report.errors] == [(2, "site_code")]
     assert db.session.scalar(sa.select(Talent).where(Talent.name == "外县人")) is None
+
