@@ -175,3 +175,18 @@ def artifacts_dir() -> Path:
 @pytest.fixture
 def tmp_instance(tmp_path):
     return Path(tempfile.mkdtemp(dir=tmp_path))
+
+
+# Figures a test reports (requests sent, routes covered): recorded as the "figure" user property, which
+# pytest-xdist carries back from its workers, and printed at the end of the run.
+_FIGURES: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call":
+        _FIGURES.extend(value for name, value in report.user_properties if name == "figure")
+
+
+def pytest_terminal_summary(terminalreporter):
+    for line in _FIGURES:
+        terminalreporter.write_line(line)
