@@ -2,8 +2,7 @@
 
 Every figure is an SQL aggregate over indexed (place, date) ranges for one period [start, end) and one
 org scope; only the small sorted columns needed for percentiles (one scope and period) come back to
-Python. Definitions live in reports.dashboard.definitions (DOMAIN.md), shown as footnotes wherever a
-figure is.
+Python. Definitions (DOMAIN.md) live in reports.dashboard.definitions, shown as footnotes by each figure.
 """
 from bisect import bisect_right
 from collections import defaultdict
