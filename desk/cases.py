@@ -1,4 +1,5 @@
-"""The case lifecycle: its transition table, statutory clocks and the services that move a case."""
+"""The case lifecycle up to handling: the transition table, statutory clocks, acceptance, routes and
+extension. The later stages (reply, delivery, review, re-review) are in ``desk.stages``."""
 import secrets
 from datetime import date
 
@@ -8,22 +9,30 @@ from flask_babel import lazy_gettext as _l
 from desk import deadlines
 from desk.audit import record_audit
 from desk.errors import DomainError
-from desk.models import Case, CaseStatus, DemandBranch, OrgUnit, Outcome, PetitionType, next_number
+from desk.models import (ACCUSATION_ROUTES, BRANCH_ROUTES, LITIGATION_ROUTES, Case, CaseStage, CaseStatus,
+                         DemandBranch, OrgUnit, PetitionType, Role, Route, StageKind, next_number)
 from desk.statemachine import StateMachine
 from desk.timeutil import local_today
 from desk.workcalendar import default_calendar
 
 S = CaseStatus
 TRANSITIONS = {
-    S.registered: {S.accepted, S.not_accepted},
+    S.registered: {S.accepted, S.not_accepted, S.transferred},
     S.accepted: {S.in_progress, S.concluded},
     S.in_progress: {S.concluded},
-    # A review (复查) request inside its window sends a concluded or closed case back to work.
-    S.concluded: {S.closed, S.in_progress},
-    S.closed: {S.in_progress},
+    # A reply given: the petitioner may ask the level above for a review (复查), then once for a re-review (复核).
+    S.concluded: {S.closed, S.under_review, S.under_rereview},
+    S.closed: {S.under_review, S.under_rereview},
+    S.under_review: {S.concluded},
+    # The re-review opinion is final (终结): the same facts and reasons are not accepted again.
+    S.under_rereview: {S.final},
+    S.final: set(),
     S.not_accepted: set(),
+    S.transferred: set(),
 }
 CASE_MACHINE = StateMachine("case", TRANSITIONS)
+# The head of the office approves an extension (信访工作条例 第三十五条); officials hold that authority.
+EXTENSION_APPROVERS = (Role.official,)
 
 
 def clock_rules() -> dict:
@@ -58,30 +67,92 @@ def start_case_clocks(case: Case, received_on: date) -> None:
     case.next_due = case.register_due
 
 
+def is_heard_under_60_days(case: Case) -> bool:
+    """Only "other" demand matters get a handling opinion under the 60-day clock and the review chain."""
+    return case.petition_type == PetitionType.demand and case.demand_branch in (None, DemandBranch.other)
+
+
+def is_reviewable(case: Case) -> bool:
+    """Suggestions are answered without review; accusations and the five statutory branches leave the track."""
+    return is_heard_under_60_days(case)
+
+
+def handling_rule(case: Case) -> str:
+    return "suggestion_reply" if case.petition_type == PetitionType.suggestion else "conclude"
+
+
+def routes_for(case: Case) -> tuple[Route, ...]:
+    """The routes a matter may be sent on instead of being heard here."""
+    if case.petition_type == PetitionType.accusation:
+        return ACCUSATION_ROUTES
+    return BRANCH_ROUTES.get(case.demand_branch, tuple(Route))
+
+
 def accept_case(case: Case, *, actor, on: date | None = None) -> Case:
-    """Accept: the 60-day handling clock starts (信访工作条例 第三十二条)."""
+    """Accept: the handling clock starts — 60 days for a demand, the suggestion clock for a suggestion
+    (信访工作条例 第三十二、三十五条). Accusations and the five statutory branches are never accepted here."""
+    if case.petition_type == PetitionType.accusation:
+        raise DomainError(_l("A report or accusation is not handled here: transfer it to the competent body."))
+    if case.petition_type == PetitionType.demand and not is_heard_under_60_days(case):
+        raise DomainError(_l("This matter belongs to “%(branch)s” and is not accepted on the petition track: "
+                             "do not accept it and name the body it goes to.", branch=case.demand_branch.title))
     on = on or local_today()
     CASE_MACHINE.move(case, S.accepted, actor=actor, action="accept")
     case.accepted_on = case.decided_on = on
-    case.conclude_due = due("conclude", on)
+    case.conclude_due = due(handling_rule(case), on)
     case.next_due = case.conclude_due
+    unit = handling_unit(case)
+    case.stages.append(CaseStage(kind=StageKind.handling, body_unit_id=unit.id if unit else None,
+                                 body_name=unit.full_name if unit else "", started_on=on,
+                                 due_on=case.conclude_due, created_by_id=getattr(actor, "id", None)))
     return case
 
 
-def refuse_case(case: Case, *, actor, reason: str, directed_to: str, on: date | None = None) -> Case:
-    """Do not accept, saying why and where the person was directed (诉访分离 for litigation matters)."""
+def _check_route(case: Case, route: Route | None, directed_to: str) -> None:
+    allowed = routes_for(case)
+    if route is None or route not in allowed:
+        raise DomainError(_l("Choose one of: %(routes)s.", routes="、".join(str(r.title) for r in allowed)),
+                          field="route")
+    if not (directed_to or "").strip():
+        raise DomainError(_l("Name the body the petitioner was directed to."), field="directed_to")
+
+
+def refuse_case(case: Case, *, actor, reason: str, route: Route | None, directed_to: str,
+                on: date | None = None) -> Case:
+    """Do not accept, saying why and which body has the power to handle it (诉访分离 for litigation)."""
+    if case.petition_type == PetitionType.accusation:
+        raise DomainError(_l("A report or accusation is transferred to the competent body, not refused."))
     if not reason.strip():
         raise DomainError(_l("Give the reason for not accepting."), field="reason")
-    if not directed_to.strip():
-        raise DomainError(_l("Say where the petitioner was directed."), field="directed_to")
+    _check_route(case, route, directed_to)
     CASE_MACHINE.move(case, S.not_accepted, actor=actor, action="not_accept", reason=reason,
-                      detail={"directed_to": directed_to})
+                      detail={"route": route.value, "directed_to": directed_to})
     case.decided_on = on or local_today()
     case.not_accepted_reason = reason
-    case.directed_to = directed_to
-    case.litigation_track = case.demand_branch == DemandBranch.litigation
-    case.next_due = None
+    _set_route(case, route, directed_to)
     return case
+
+
+def transfer_accusation(case: Case, *, actor, reason: str, route: Route | None, directed_to: str,
+                        on: date | None = None) -> Case:
+    """A report or accusation goes to discipline inspection or the competent body (信访工作条例 第三十一条);
+    the materials never go to the person accused."""
+    if case.petition_type != PetitionType.accusation:
+        raise DomainError(_l("Only a report or accusation is transferred this way."))
+    _check_route(case, route, directed_to)
+    CASE_MACHINE.move(case, S.transferred, actor=actor, action="transfer", reason=reason or None,
+                      detail={"route": route.value, "directed_to": directed_to})
+    case.decided_on = on or local_today()
+    case.not_accepted_reason = reason or None
+    _set_route(case, route, directed_to)
+    return case
+
+
+def _set_route(case: Case, route: Route, directed_to: str) -> None:
+    case.route = route
+    case.directed_to = directed_to.strip()
+    case.litigation_track = route in LITIGATION_ROUTES
+    case.next_due = None
 
 
 def start_work(case: Case, *, actor, reason: str | None = None) -> Case:
@@ -90,39 +161,31 @@ def start_work(case: Case, *, actor, reason: str | None = None) -> Case:
 
 
 def extend_case(case: Case, *, actor, reason: str, on: date | None = None) -> Case:
-    """One extension of 30 days from the 60-day limit, approved by the head (信访工作条例 第三十五条)."""
+    """One extension, decided before the handling limit ends, approved by the head, to acceptance + 60 + at
+    most 30 days (信访工作条例 第三十五条)."""
+    on = on or local_today()
+    if actor is None or not actor.has_role(*EXTENSION_APPROVERS):
+        raise DomainError(_l("An extension needs the approval of the head of the office."))
     if case.status not in (S.accepted, S.in_progress) or case.conclude_due is None:
         raise DomainError(_l("Only an accepted case that is being handled can be extended."))
     if case.extended_on is not None:
         raise DomainError(_l("This case has already been extended once."))
+    if on > case.conclude_due:
+        raise DomainError(_l("The handling limit ended on %(day)s: an extension must be decided before it ends.",
+                             day=case.conclude_due.isoformat()))
     if not reason.strip():
         raise DomainError(_l("Give the reason for the extension."), field="reason")
+    rules = clock_rules()
     old_due = case.conclude_due
-    case.extended_on = on or local_today()
+    case.extended_on = on
+    case.extended_by_id = actor.id
     case.extension_reason = reason
-    case.conclude_due = deadlines.extended_due_date(old_due, clock_rules(), default_calendar())
+    case.conclude_due = deadlines.extended_due_date(case.accepted_on, rules[handling_rule(case)],
+                                                    rules["extension"], default_calendar())
     case.next_due = case.conclude_due
     record_audit(actor=actor, entity="case", entity_id=case.id, action="extend", from_state=case.status,
                  to_state=case.status, reason=reason,
                  detail={"from_due": old_due.isoformat(), "to_due": case.conclude_due.isoformat()})
-    return case
-
-
-def conclude_case(case: Case, *, actor, outcome: Outcome, opinion: str, legal_basis: str = "",
-                  on: date | None = None) -> Case:
-    """Conclude with a written handling opinion; the review-request window (30 days) starts."""
-    if not opinion.strip():
-        raise DomainError(_l("Write the handling opinion."), field="opinion")
-    on = on or local_today()
-    CASE_MACHINE.move(case, S.concluded, actor=actor, action="conclude", detail={"outcome": outcome.value})
-    if case.review_requested_on and not case.review_replied_on:
-        case.review_replied_on = on
-    case.outcome = outcome
-    case.outcome_text = opinion
-    case.legal_basis = legal_basis
-    case.concluded_on = on
-    case.review_due = due("review_request", on)
-    case.next_due = None
     return case
 
 
@@ -132,41 +195,14 @@ def close_case(case: Case, *, actor, on: date | None = None) -> Case:
     return case
 
 
-def reopen_for_review(case: Case, *, actor, reason: str, on: date | None = None) -> Case:
-    """A review (复查) request within 30 days of the reply reopens the case; the reply is due in 30 days."""
-    on = on or local_today()
-    if case.review_due is None or on > case.review_due:
-        raise DomainError(_l("The 30-day window for a review request has passed."))
-    if not reason.strip():
-        raise DomainError(_l("Give the reason for the review request."), field="reason")
-    CASE_MACHINE.move(case, S.in_progress, actor=actor, action="reopen_review", reason=reason)
-    case.review_requested_on = on
-    case.review_reply_due = due("review_reply", on)
-    case.next_due = case.review_reply_due
-    case.closed_on = None
-    return case
+def handling_unit(case: Case) -> OrgUnit | None:
+    """The body handling the matter: its level's unit (village point, town station or county center)."""
+    from desk.extensions import db
+    level = getattr(case, "level", None)
+    unit_id = getattr(case, f"{level.value}_id", None) if level is not None else None
+    unit_id = unit_id or case.town_id or case.county_id
+    return db.session.get(OrgUnit, unit_id) if unit_id else None
 
 
-def is_heard_under_60_days(case: Case) -> bool:
-    """Only "other" demand matters get a handling opinion under the 60-day clock (DOMAIN.md)."""
-    return case.petition_type != PetitionType.demand or case.demand_branch in (None, DemandBranch.other)
-
-
-def clocks(case: Case, today: date | None = None) -> list[dict]:
-    """Every clock of the case with its due date, days left and state, for the case page."""
-    today = today or local_today()
-    rows = [("register", case.register_due, case.decided_on),
-            ("notify", case.notify_due, case.decided_on),
-            ("conclude", case.conclude_due, case.concluded_on if not case.review_requested_on else None),
-            ("review_request", case.review_due, case.review_requested_on),
-            ("review_reply", case.review_reply_due, case.review_replied_on)]
-    result = []
-    rules = clock_rules()
-    for key, due_on, stopped in rows:
-        if due_on is None:
-            continue
-        result.append({"key": key, "title": rules[key].title, "due": due_on,
-                       "days_left": deadlines.days_left(due_on, today),
-                       "state": deadlines.clock_state(due_on, today, stopped=stopped,
-                                                      soon_days=current_app.config["DUE_SOON_DAYS"])})
-    return result
+# The later stages live in desk.stages; callers use the case lifecycle from this one module.
+from desk.stages import clocks, conclude_case, record_delivery, request_next_stage  # noqa: E402,F401

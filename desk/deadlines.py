@@ -31,6 +31,7 @@ DEFAULT_RULES: dict[str, ClockRule] = {r.key: r for r in [
     ClockRule("notify", 15, D, _l("Written notice to the petitioner"), "信访工作条例 第二十四条"),
     ClockRule("object_transfer", 5, W, _l("Object to a transferred matter"), "信访工作条例 第二十三条"),
     ClockRule("conclude", 60, D, _l("Handle and conclude"), "信访工作条例 第三十五条"),
+    ClockRule("suggestion_reply", 60, D, _l("Answer the suggestion"), "信访工作条例 第三十一条"),
     ClockRule("extension", 30, D, _l("Extension"), "信访工作条例 第三十五条"),
     ClockRule("review_request", 30, D, _l("Request a review"), "信访工作条例 第三十五条"),
     ClockRule("review_reply", 30, D, _l("Review reply"), "信访工作条例 第三十五条"),
@@ -85,9 +86,13 @@ def due_date(start, rule: ClockRule, calendar: WorkCalendar | None = None) -> da
     return calendar.next_working_day_on_or_after(end)
 
 
-def extended_due_date(original_due: date, rules: Mapping[str, ClockRule], calendar: WorkCalendar | None = None) -> date:
-    """One extension runs from the original handling limit (信访工作条例 第三十五条)."""
-    return due_date(original_due, rules["extension"], calendar)
+def extended_due_date(accepted_on: date, handling: ClockRule, extension: ClockRule,
+                      calendar: WorkCalendar | None = None) -> date:
+    """Acceptance + 60 + at most 30 days (信访工作条例 第三十五条): the extension runs from the statutory 60th day,
+    not from a limit already carried past a holiday; only the end is moved to a working day."""
+    calendar = calendar or default_calendar()
+    statutory_end = _as_date(accepted_on) + timedelta(days=handling.limit)
+    return due_date(statutory_end, extension, calendar)
 
 
 def dispatch_due_date(start, working_days: int, calendar: WorkCalendar | None = None) -> date:

@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from desk.extensions import db
 from desk.idnumber import check_digit
-from desk.models import (Case, CaseParty, Category, Channel, Department, Level, OrgUnit, PetitionType, Person,
+from desk.models import (Case, CaseParty, Category, Channel, DemandBranch, Department, Level, OrgUnit, PetitionType, Person,
                          Role, Room, Site, SiteLevel, User, Visit)
 
 _seq = itertools.count(1)
@@ -124,7 +124,8 @@ def make_person(world: World, name: str = "陈大文", *, id_number: str | None 
 def make_case(world: World, *, person: Person | None = None, unit: OrgUnit | None = None,
               category: Category | None = None, received_on: date | None = None, title: str = "拖欠工资",
               facts: str = "包工头拖欠工资三个月，多次讨要未果。", channel: Channel = Channel.walk_in,
-              petition_type: PetitionType = PetitionType.demand, created_by: User | None = None) -> Case:
+              petition_type: PetitionType = PetitionType.demand, created_by: User | None = None,
+              demand_branch: DemandBranch | None = None) -> Case:
     """A registered case with its first visit, clocks started (through the real clock service)."""
     from desk.cases import new_reference, new_tracking_code, start_case_clocks
     unit = unit or world.village
@@ -132,7 +133,8 @@ def make_case(world: World, *, person: Person | None = None, unit: OrgUnit | Non
     county = db.session.get(OrgUnit, unit.county_id)
     received_on = received_on or date(2026, 11, 2)
     case = Case(reference=new_reference(county, received_on.year), tracking_code=new_tracking_code(),
-                category=category or world.category, petition_type=petition_type, title=title, facts=facts,
+                category=category or world.category, petition_type=petition_type, demand_branch=demand_branch,
+                title=title, facts=facts,
                 channel=channel, created_by=created_by,
                 created_at=datetime.combine(received_on, datetime.min.time()).replace(hour=2))
     case.place_at(unit)

@@ -1,7 +1,8 @@
 """Shared models. Area models live in their own packages and are imported by the app factory."""
 from desk.models.audit import AuditEntry, Notification
-from desk.models.cases import (OPEN_STATUSES, Case, CaseParty, CaseStatus, Channel, DemandBranch, Outcome,
-                               PetitionType, Visit)
+from desk.models.cases import (ACCUSATION_ROUTES, BRANCH_ROUTES, HANDLING_STATUSES, LITIGATION_ROUTES,
+                               OPEN_STATUSES, REPLIED_STATUSES, Case, CaseParty, CaseStage, CaseStatus, Channel,
+                               DemandBranch, Outcome, PetitionType, Route, StageKind, Visit)
 from desk.models.org import LEVEL_ORDER, Category, Department, Level, OrgUnit, PlaceMixin, Room, Site, SiteLevel
 from desk.models.people import Person
 from desk.models.counters import Counter, next_number
@@ -10,7 +11,9 @@ from desk.models.throttle import LoginThrottle
 from desk.models.tickets import Ticket, TicketStatus
 from desk.models.users import Role, User, UserRole
 
-__all__ = ["JobLock", "JobRun", "Counter", "next_number", "AuditEntry", "Notification", "OPEN_STATUSES", "Case", "CaseParty", "CaseStatus", "Channel",
+__all__ = ["JobLock", "JobRun", "Counter", "next_number", "AuditEntry", "Notification", "OPEN_STATUSES", "HANDLING_STATUSES",
+           "REPLIED_STATUSES", "ACCUSATION_ROUTES", "BRANCH_ROUTES", "LITIGATION_ROUTES", "Case", "CaseParty",
+           "CaseStage", "CaseStatus", "Route", "StageKind", "Channel",
            "DemandBranch", "Outcome", "PetitionType", "Visit", "LEVEL_ORDER", "Category", "Department",
            "Level", "OrgUnit", "PlaceMixin", "Room", "Site", "SiteLevel", "Person", "Role", "User", "UserRole",
            "Ticket", "TicketStatus", "LoginThrottle"]

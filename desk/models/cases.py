@@ -20,15 +20,27 @@ class CaseStatus(TitledEnum):
     in_progress = "in_progress"
     concluded = "concluded"
     closed = "closed"
+    under_review = "under_review"
+    under_rereview = "under_rereview"
+    final = "final"
+    transferred = "transferred"
 
     @staticmethod
     def __titles__():
         return {"registered": _l("Registered"), "accepted": _l("Accepted"),
                 "not_accepted": _l("Not accepted"), "in_progress": _l("In progress"),
-                "concluded": _l("Concluded"), "closed": _l("Closed")}
+                "concluded": _l("Concluded"), "closed": _l("Closed"), "under_review": _l("Under review"),
+                "under_rereview": _l("Under re-review"), "final": _l("Concluded after re-review"),
+                "transferred": _l("Transferred to the competent body")}
 
 
-OPEN_STATUSES = (CaseStatus.registered, CaseStatus.accepted, CaseStatus.in_progress)
+# A clock of the desk's is running: registration, handling, a review or a re-review.
+OPEN_STATUSES = (CaseStatus.registered, CaseStatus.accepted, CaseStatus.in_progress, CaseStatus.under_review,
+                 CaseStatus.under_rereview)
+# Still being handled for the first time (orders, referrals and mediation are issued for these).
+HANDLING_STATUSES = (CaseStatus.registered, CaseStatus.accepted, CaseStatus.in_progress)
+# A written reply has been given at some stage.
+REPLIED_STATUSES = (CaseStatus.concluded, CaseStatus.closed, CaseStatus.final)
 
 
 class PetitionType(TitledEnum):
@@ -59,6 +71,53 @@ class DemandBranch(TitledEnum):
                 "administrative": _l("Administrative reconsideration, ruling, licensing or penalty"),
                 "violation": _l("Punish a violation or protect a right"),
                 "other": _l("Other demand (handled under the 60-day clock)")}
+
+
+class Route(TitledEnum):
+    """Where a matter not heard on the petition track goes (诉访分离; accusations to the competent body)."""
+
+    court = "court"
+    procuratorate = "procuratorate"
+    police = "police"
+    arbitration = "arbitration"
+    party_organ = "party_organ"
+    reconsideration = "reconsideration"
+    law_enforcement = "law_enforcement"
+    discipline = "discipline"
+    competent_body = "competent_body"
+
+    @staticmethod
+    def __titles__():
+        return {"court": _l("People's court"), "procuratorate": _l("People's procuratorate"),
+                "police": _l("Public security organ"), "arbitration": _l("Arbitration committee"),
+                "party_organ": _l("Party organ"), "reconsideration": _l("Administrative reconsideration body"),
+                "law_enforcement": _l("Law-enforcement body"),
+                "discipline": _l("Discipline inspection and supervision organ"),
+                "competent_body": _l("Other competent body")}
+
+
+# The routes of the five statutory branches not accepted on the petition track, and of accusations.
+LITIGATION_ROUTES = (Route.court, Route.procuratorate, Route.police)
+BRANCH_ROUTES = {
+    DemandBranch.litigation: LITIGATION_ROUTES,
+    DemandBranch.arbitration: (Route.arbitration,),
+    DemandBranch.party_member: (Route.party_organ,),
+    DemandBranch.administrative: (Route.reconsideration,),
+    DemandBranch.violation: (Route.law_enforcement,),
+}
+ACCUSATION_ROUTES = (Route.discipline, Route.police, Route.procuratorate, Route.competent_body)
+
+
+class StageKind(TitledEnum):
+    """The staged process: handling, then at most one review (复查) and one re-review (复核)."""
+
+    handling = "handling"
+    review = "review"
+    rereview = "rereview"
+
+    @staticmethod
+    def __titles__():
+        return {"handling": _l("Handling"), "review": _l("Review"), "rereview": _l("Re-review")}
 
 
 class Outcome(TitledEnum):
@@ -115,24 +174,30 @@ class Case(PlaceMixin, db.Model):
     conclude_due: Mapped[date | None]
     extended_on: Mapped[date | None]
     extension_reason: Mapped[str | None] = mapped_column(sa.Text)
+    extended_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     not_accepted_reason: Mapped[str | None] = mapped_column(sa.Text)
     directed_to: Mapped[str | None] = mapped_column(sa.String(200))
+    route: Mapped[Route | None] = mapped_column(enum_column(Route))
     litigation_track: Mapped[bool] = mapped_column(default=False)
+    # The first written reply (the handling stage's); later stages never overwrite it.
     concluded_on: Mapped[date | None]
     outcome: Mapped[Outcome | None] = mapped_column(enum_column(Outcome))
     outcome_text: Mapped[str | None] = mapped_column(sa.Text)
     legal_basis: Mapped[str | None] = mapped_column(sa.Text)
-    review_due: Mapped[date | None]
-    review_requested_on: Mapped[date | None]
-    review_reply_due: Mapped[date | None]
-    review_replied_on: Mapped[date | None]
+    # The latest reply of any stage (callback rounds follow it) and the petitioner's window to ask for the
+    # next stage (review or re-review), which runs from the reply's delivery.
+    last_reply_on: Mapped[date | None]
+    request_due: Mapped[date | None]
     closed_on: Mapped[date | None]
-    # The earliest open clock's due date (register, then conclude), for "overdue / due soon" lists.
+    # The running clock's due date (registration, handling, review or re-review), for "overdue / due soon".
     next_due: Mapped[date | None]
 
     category: Mapped[Category] = relationship(lazy="joined")
     site: Mapped[Site | None] = relationship()
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    extended_by: Mapped[User | None] = relationship(foreign_keys=[extended_by_id])
+    stages: Mapped[list["CaseStage"]] = relationship(back_populates="case", cascade="all, delete-orphan",
+                                                     order_by="CaseStage.id")
     parties: Mapped[list["CaseParty"]] = relationship(back_populates="case", cascade="all, delete-orphan",
                                                       order_by="CaseParty.id")
     visits: Mapped[list["Visit"]] = relationship(back_populates="case", order_by="Visit.visited_at")
@@ -154,6 +219,33 @@ class Case(PlaceMixin, db.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class CaseStage(db.Model):
+    """One stage of the process with its own clock; rows are added, never rewritten (DOMAIN.md)."""
+
+    __tablename__ = "case_stage"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[StageKind] = mapped_column(enum_column(StageKind))
+    # The body that handles this stage: the handling unit, the level above it, the level above that.
+    body_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("org_unit.id"))
+    body_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    request_reason: Mapped[str | None] = mapped_column(sa.Text)
+    started_on: Mapped[date]
+    due_on: Mapped[date]
+    ended_on: Mapped[date | None]
+    outcome: Mapped[Outcome | None] = mapped_column(enum_column(Outcome))
+    opinion: Mapped[str | None] = mapped_column(sa.Text)
+    legal_basis: Mapped[str | None] = mapped_column(sa.Text)
+    delivered_on: Mapped[date | None]
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+    case: Mapped[Case] = relationship(back_populates="stages")
+
+    __table_args__ = (sa.UniqueConstraint("case_id", "kind"),
+                      sa.Index("ix_case_stage_ended_started", "ended_on", "started_on"))
 
 
 class CaseParty(db.Model):

@@ -4,12 +4,12 @@ Every record goes through the real services with the clock pinned to its date, s
 and timestamps are what the product would have written."""
 from datetime import datetime, time, timedelta
 
-from desk import cases, tickets
+from desk import cases, stages, tickets
 from desk.access import in_scope
 from desk.demo import catalog, people
 from desk.demo.seed import SeedContext, demo_county, pick_weighted
 from desk.extensions import db
-from desk.models import Channel, DemandBranch, Level, Outcome, PetitionType, Ticket, TicketStatus
+from desk.models import Channel, DemandBranch, Level, Outcome, PetitionType, Route, Ticket, TicketStatus
 from intake.reception.services import PersonInput, VisitInput, register_visit
 
 CASES = {"small": 420, "city": 3000}
@@ -51,6 +51,7 @@ def seed(ctx: SeedContext) -> None:
                 _finish_ticket(visit, stamp)
                 history.append((visit.case, person, place))
                 _advance(rng, visit.case, actor, received, today, ctx)
+            _showcase_stages(rng, ctx, county, actor, population, leaves)
             _todays_queue(rng, ctx, county, actor, population, leaves)
     finally:
         ctx.clock()
@@ -108,8 +109,17 @@ def _finish_ticket(visit, stamp):
         ticket.finished_at = ticket.started_at + timedelta(minutes=8 + visit.id % 31)
 
 
+ROUTE_BODIES = {Route.court: "台山市人民法院", Route.procuratorate: "台山市人民检察院", Route.police: "台山市公安局",
+                Route.arbitration: "台山市劳动人事争议仲裁委员会", Route.party_organ: "中共台山市委组织部",
+                Route.reconsideration: "台山市人民政府行政复议办公室", Route.law_enforcement: "台山市市场监督管理局",
+                Route.discipline: "台山市纪委监委", Route.competent_body: "台山市信访局"}
+REFUSALS = {DemandBranch.litigation: "属于诉讼程序处理事项，依法应通过诉讼解决",
+            DemandBranch.arbitration: "属于劳动人事争议仲裁事项", DemandBranch.administrative: "属于行政复议事项",
+            DemandBranch.violation: "属于请求查处违法行为事项，由执法机关依法处理"}
+
+
 def _advance(rng, case, actor, received, today, ctx):
-    """Move the case as far as its age allows, through the real state machine."""
+    """Move the case as far as its age allows, through the real state machine and its stages."""
     age = (today - received).days
     if age < 2 or (age < 10 and rng.random() < 0.4):
         return  # still registered (some of these are due soon or overdue for registration)
@@ -117,40 +127,106 @@ def _advance(rng, case, actor, received, today, ctx):
     if decided > today:
         return
     _at_day(ctx, decided, rng)
-    if case.demand_branch == DemandBranch.litigation or rng.random() < 0.08:
-        litigation = case.demand_branch == DemandBranch.litigation
-        cases.refuse_case(case, actor=actor, on=decided,
-                          reason="属于诉讼程序处理事项" if litigation else "同一事项已由上级机关受理",
-                          directed_to="台山市人民法院" if litigation else "江门市信访局")
+    if case.petition_type == PetitionType.accusation:
+        route = rng.choice([Route.discipline, Route.discipline, Route.police, Route.competent_body])
+        cases.transfer_accusation(case, actor=actor, on=decided, route=route, directed_to=ROUTE_BODIES[route],
+                                  reason="检举控告事项，依法转送有权处理的机关")
+        return
+    if case.demand_branch in REFUSALS:
+        route = rng.choice(cases.routes_for(case))
+        cases.refuse_case(case, actor=actor, on=decided, reason=REFUSALS[case.demand_branch], route=route,
+                          directed_to=ROUTE_BODIES[route])
         return
     cases.accept_case(case, actor=actor, on=decided)
     if rng.random() < 0.85:
         cases.start_work(case, actor=actor)
     if rng.random() < 0.06:
         extended = decided + timedelta(days=rng.randint(40, 58))
-        if extended <= today:
+        if extended <= min(today, case.conclude_due):
             _at_day(ctx, extended, rng)
             if case.status == cases.S.accepted:
                 cases.start_work(case, actor=actor)
-            cases.extend_case(case, actor=actor, on=extended, reason="案情复杂，需进一步调查核实")
+            cases.extend_case(case, actor=ctx.users["official"], on=extended, reason="案情复杂，需进一步调查核实")
     concluded = decided + timedelta(days=rng.randint(5, 75))
     if concluded > today or rng.random() < 0.07:
         return  # still in progress; some of these are overdue
-    _at_day(ctx, concluded, rng)
-    result = rng.choices(list(Outcome), weights=[45, 40, 15])[0]
-    cases.conclude_case(case, actor=actor, on=concluded, outcome=result,
-                        opinion=catalog.outcome_text(rng, case.category.code, result.value),
-                        legal_basis="《信访工作条例》第三十二条")
-    if rng.random() < 0.04 and concluded + timedelta(days=10) <= today:
-        review = concluded + timedelta(days=rng.randint(3, 25))
-        if review <= today:
-            _at_day(ctx, review, rng)
-            cases.reopen_for_review(case, actor=actor, on=review, reason="信访人对处理意见不服，申请复查")
+    _reply(rng, ctx, case, actor, concluded, today)
+    if not cases.is_reviewable(case) or case.stages[-1].delivered_on is None:
+        return
+    for _stage in ("review", "rereview"):
+        if rng.random() > (0.05 if _stage == "review" else 0.45):
+            break
+        requested = case.stages[-1].delivered_on + timedelta(days=rng.randint(3, 25))
+        if requested > today:
             return
-    closed = concluded + timedelta(days=rng.randint(10, 30))
-    if closed <= today and rng.random() < 0.75:
-        _at_day(ctx, closed, rng)
-        cases.close_case(case, actor=actor, on=closed)
+        _at_day(ctx, requested, rng)
+        stages.request_next_stage(case, actor=actor, on=requested, reason=REQUESTS[_stage])
+        replied = requested + timedelta(days=rng.randint(10, 32))
+        if replied > today or rng.random() < 0.15:
+            return  # under review or re-review now, some of them overdue
+        _reply(rng, ctx, case, actor, replied, today)
+        if case.stages[-1].delivered_on is None:
+            return
+    if case.status == cases.S.concluded:
+        closed = case.last_reply_on + timedelta(days=rng.randint(31, 45))
+        if closed <= today and rng.random() < 0.75:
+            _at_day(ctx, closed, rng)
+            cases.close_case(case, actor=actor, on=closed)
+
+
+REQUESTS = {"review": "信访人对处理意见不服，申请复查", "rereview": "信访人对复查意见不服，申请复核"}
+
+
+def _reply(rng, ctx, case, actor, on, today):
+    """The running stage's written reply, usually handed over the same day or a few days later."""
+    _at_day(ctx, on, rng)
+    result = rng.choices(list(Outcome), weights=[45, 40, 15])[0]
+    delivered = on + timedelta(days=rng.choice([0, 0, 0, 1, 3, 7]))
+    stages.conclude_case(case, actor=actor, on=on, outcome=result,
+                         opinion=catalog.outcome_text(rng, case.category.code, result.value),
+                         legal_basis="《信访工作条例》第三十二条")
+    if delivered <= today:
+        _at_day(ctx, delivered, rng)
+        stages.record_delivery(case, actor=actor, delivered_on=delivered)
+
+
+def _showcase_stages(rng, ctx, county, actor, population, leaves):
+    """Three matters that surely show the later stages: one concluded after re-review and visited again since,
+    one under review, one whose re-review opinion is overdue."""
+    today = ctx.today
+    local = [p for p in population if p[1].county_id == county.id]
+    plans = [("final", 260), ("under_review", 70), ("under_rereview", 190)]
+    for goal, age in plans:
+        person, place = rng.choice(local)
+        received = today - timedelta(days=age)
+        stamp = ctx.clock(_at(received, rng))
+        data = _visit_input(rng, person, place, rng.choice(leaves), received, stamp)
+        data.petition_type, data.demand_branch = PetitionType.demand, DemandBranch.other
+        case = register_visit(actor=actor, site=ctx.sites.get(county.id), data=data).case
+        day = received + timedelta(days=4)
+        _at_day(ctx, day, rng)
+        cases.accept_case(case, actor=actor, on=day)
+        cases.start_work(case, actor=actor)
+        _reply(rng, ctx, case, actor, day + timedelta(days=40), today)
+        if case.stages[-1].delivered_on is None:   # the reply is handed over in these stories
+            stages.record_delivery(case, actor=actor, delivered_on=day + timedelta(days=40))
+        for kind, gap in (("review", 12), ("rereview", 10)):
+            requested = case.stages[-1].delivered_on + timedelta(days=gap)
+            _at_day(ctx, requested, rng)
+            stages.request_next_stage(case, actor=actor, on=requested, reason=REQUESTS[kind])
+            if goal == f"under_{kind}":
+                break
+            _at_day(ctx, requested + timedelta(days=25), rng)
+            stages.conclude_case(case, actor=actor, on=requested + timedelta(days=25), outcome=Outcome.explanation,
+                                 opinion=catalog.outcome_text(rng, case.category.code, "explanation"),
+                                 legal_basis="《信访工作条例》第三十五条", delivered_on=requested + timedelta(days=25))
+        if goal == "final":
+            back = today - timedelta(days=20)
+            ctx.clock(_at(back, rng))
+            register_visit(actor=actor, site=ctx.sites.get(county.id), data=VisitInput(
+                person=person, channel=Channel.walk_in, place=place, category=case.category,
+                petition_type=case.petition_type, title=case.title, facts=case.facts, link_case_id=case.id,
+                person_id=case.petitioners[0].id, received_on=back))
 
 
 def _at_day(ctx, day, rng):

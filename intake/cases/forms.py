@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from desk.models import CaseStatus, Channel, Outcome
+from desk.models import CaseStatus, Channel, Outcome, Route
 from desk.params import plausible_date
 
 
@@ -12,17 +12,37 @@ class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
 
 
-class RefuseForm(FlaskForm):
-    reason = TextAreaField(_l("Reason for not accepting"), validators=[DataRequired(), Length(max=2000)])
-    directed_to = StringField(_l("Directed to"), validators=[DataRequired(), Length(max=200)],
+class RouteForm(FlaskForm):
+    """Where a matter not heard here goes: a route from the list (the case narrows it) and the named body."""
+
+    route = SelectField(_l("Route"), choices=[("", "—")] + Route.choices(), validators=[DataRequired()])
+    directed_to = StringField(_l("Body with the power to handle it"), validators=[DataRequired(), Length(max=200)],
                               description=_l("e.g. 台山市人民法院 for a matter that belongs to litigation"))
+
+    def narrow(self, routes) -> "RouteForm":
+        self.route.choices = [("", "—")] + [(r.value, r.title) for r in routes]
+        return self
+
+
+class RefuseForm(RouteForm):
+    reason = TextAreaField(_l("Reason for not accepting"), validators=[DataRequired(), Length(max=2000)])
+
+
+class TransferForm(RouteForm):
+    reason = TextAreaField(_l("Note"), validators=[Length(max=2000)])
 
 
 class ConcludeForm(FlaskForm):
     outcome = SelectField(_l("Decision"), choices=Outcome.choices())
-    opinion = TextAreaField(_l("Handling opinion: facts, reasons and decision"),
+    opinion = TextAreaField(_l("Opinion: facts, reasons and decision"),
                             validators=[DataRequired(), Length(max=8000)])
     legal_basis = TextAreaField(_l("Legal basis"), validators=[Length(max=2000)])
+    delivered_on = DateField(_l("Delivered to the petitioner on"), validators=[Optional(), plausible_date],
+                             description=_l("Leave empty if the reply has not been handed over yet."))
+
+
+class DeliveryForm(FlaskForm):
+    delivered_on = DateField(_l("Delivered to the petitioner on"), validators=[DataRequired(), plausible_date])
 
 
 class EmptyForm(FlaskForm):

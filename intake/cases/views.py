@@ -8,54 +8,79 @@ from flask_login import current_user
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
-from desk import cases, crypto
+from desk import cases, crypto, stages
 from desk.access import get_in_scope, require_roles
 from desk.audit import timeline
 from desk.errors import DomainError
 from desk.extensions import db
-from desk.models import Case, Category, Outcome, Role
+from desk.models import Case, Category, Outcome, PetitionType, Role, Route
 from desk.timeutil import local_today
 from desk.workcalendar import default_calendar
 from intake import bp
 from intake.cases.documents import available_documents, render_case_document
-from intake.cases.forms import CaseFilterForm, ConcludeForm, EmptyForm, ReasonForm, RefuseForm
+from intake.cases.forms import (CaseFilterForm, ConcludeForm, DeliveryForm, EmptyForm, ReasonForm, RefuseForm,
+                                RouteForm, TransferForm)
 from intake.cases.models import Attachment
 from intake.cases.services import CaseFilters, export_csv, page_of_cases
 
 VIEWERS = (Role.receptionist, Role.commander, Role.admin, Role.official, Role.callback_staff)
 ACTORS = (Role.receptionist, Role.commander, Role.admin)
+S = cases.S
 
 
 def _action_forms(case: Case) -> dict:
+    """The actions the case's state, type and stage allow, each with its form."""
     allowed = cases.CASE_MACHINE.allowed(case)
     forms = {}
-    S = cases.S
-    if S.accepted in allowed:
+    if S.accepted in allowed and (cases.is_heard_under_60_days(case)
+                                  or case.petition_type == PetitionType.suggestion):
         forms["accept"] = EmptyForm(prefix="accept")
-    if S.not_accepted in allowed:
-        forms["refuse"] = RefuseForm(prefix="refuse")
+    if S.not_accepted in allowed and case.petition_type != PetitionType.accusation:
+        forms["refuse"] = RefuseForm(prefix="refuse").narrow(cases.routes_for(case))
+    if S.transferred in allowed and case.petition_type == PetitionType.accusation:
+        forms["transfer"] = TransferForm(prefix="transfer").narrow(cases.routes_for(case))
     if S.in_progress in allowed and case.status == S.accepted:
         forms["start"] = EmptyForm(prefix="start")
-    if case.status in (S.accepted, S.in_progress) and case.extended_on is None:
-        forms["extend"] = ReasonForm(prefix="extend")
-    if S.concluded in allowed:
+    if stages.running_stage(case) is not None and case.status in (S.accepted, S.in_progress, S.under_review,
+                                                                 S.under_rereview):
         forms["conclude"] = ConcludeForm(prefix="conclude")
+    last = stages.last_replied_stage(case)
+    if last is not None and last.delivered_on is None and stages.running_stage(case) is None:
+        forms["deliver"] = DeliveryForm(prefix="deliver")
     if S.closed in allowed:
         forms["close"] = EmptyForm(prefix="close")
-    if case.status in (S.concluded, S.closed) and case.review_due and local_today() <= case.review_due:
-        forms["reopen"] = ReasonForm(prefix="reopen")
+    if stages.next_stage_kind(case) is not None and case.request_due and local_today() <= case.request_due:
+        forms["request"] = ReasonForm(prefix="request")
     return forms
 
 
+def _approver_forms(case: Case) -> dict:
+    """The head's actions: one extension, before the handling limit ends."""
+    if (case.status in (S.accepted, S.in_progress) and case.extended_on is None and case.conclude_due
+            and local_today() <= case.conclude_due):
+        return {"extend": ReasonForm(prefix="extend")}
+    return {}
+
+
 def _render_detail(case: Case, forms: dict | None = None, status: int = 200):
-    forms = {**_action_forms(case), **(forms or {})}
-    can_act = current_user.has_role(*ACTORS)
+    mine = {}
+    if current_user.has_role(*ACTORS):
+        mine.update(_action_forms(case))
+    if current_user.has_role(*cases.EXTENSION_APPROVERS):
+        mine.update(_approver_forms(case))
+    mine.update(forms or {})
     attachments = db.session.scalars(sa.select(Attachment).where(Attachment.case_id == case.id)).all()
-    notice = default_calendar().fallback_notice(case.conclude_due or case.register_due)
-    return render_template("intake/cases/detail.html", case=case, clocks=cases.clocks(case),
-                           entries=timeline("case", case.id), forms=forms if can_act else {},
+    clocks = stages.clocks(case)
+    return render_template("intake/cases/detail.html", case=case, clocks=clocks,
+                           entries=timeline("case", case.id), forms=mine, next_kind=stages.next_stage_kind(case),
                            documents=available_documents(case), attachments=attachments,
-                           calendar_notice=notice), status
+                           calendar_notice=calendar_notice([c["due"] for c in clocks])), status
+
+
+def calendar_notice(days) -> str | None:
+    """The fallback-calendar warning when any clock shown falls in a year without an official schedule."""
+    calendar = default_calendar()
+    return next((n for n in (calendar.fallback_notice(d) for d in sorted(set(days)) if d) if n), None)
 
 
 @bp.route("/cases/<int:case_id>")
@@ -64,27 +89,40 @@ def case_detail(case_id):
     return _render_detail(get_in_scope(Case, case_id, current_user))
 
 
+def _route(form):
+    return Route(form.route.data) if form.route.data in Route.__members__ else None
+
+
 ACTIONS = {
     "accept": (EmptyForm, lambda case, f: cases.accept_case(case, actor=current_user)),
     "refuse": (RefuseForm, lambda case, f: cases.refuse_case(case, actor=current_user, reason=f.reason.data,
-                                                            directed_to=f.directed_to.data)),
+                                                            route=_route(f), directed_to=f.directed_to.data)),
+    "transfer": (TransferForm, lambda case, f: cases.transfer_accusation(
+        case, actor=current_user, reason=f.reason.data or "", route=_route(f), directed_to=f.directed_to.data)),
     "start": (EmptyForm, lambda case, f: cases.start_work(case, actor=current_user)),
     "extend": (ReasonForm, lambda case, f: cases.extend_case(case, actor=current_user, reason=f.reason.data)),
-    "conclude": (ConcludeForm, lambda case, f: cases.conclude_case(
+    "conclude": (ConcludeForm, lambda case, f: stages.conclude_case(
         case, actor=current_user, outcome=Outcome(f.outcome.data), opinion=f.opinion.data,
-        legal_basis=f.legal_basis.data or "")),
+        legal_basis=f.legal_basis.data or "", delivered_on=f.delivered_on.data)),
+    "deliver": (DeliveryForm, lambda case, f: stages.record_delivery(case, actor=current_user,
+                                                                     delivered_on=f.delivered_on.data)),
     "close": (EmptyForm, lambda case, f: cases.close_case(case, actor=current_user)),
-    "reopen": (ReasonForm, lambda case, f: cases.reopen_for_review(case, actor=current_user, reason=f.reason.data)),
+    "request": (ReasonForm, lambda case, f: stages.request_next_stage(case, actor=current_user,
+                                                                      reason=f.reason.data)),
 }
 
 
-@bp.route("/cases/<int:case_id>/<any(accept, refuse, start, extend, conclude, close, reopen):action>",
+@bp.route("/cases/<int:case_id>/<any(accept, refuse, transfer, start, extend, conclude, deliver, close, request):action>",
           methods=["POST"])
-@require_roles(*ACTORS)
+@require_roles(*ACTORS, *cases.EXTENSION_APPROVERS)
 def case_action(case_id, action):
     case = get_in_scope(Case, case_id, current_user)
+    if not current_user.has_role(*(cases.EXTENSION_APPROVERS if action == "extend" else ACTORS)):
+        abort(403)
     form_class, perform = ACTIONS[action]
     form = form_class(prefix=action)
+    if isinstance(form, RouteForm):
+        form.narrow(cases.routes_for(case))
     if not form.validate_on_submit():
         flash(_("Please correct the marked fields; nothing you typed has been lost."), "error")
         return _render_detail(case, {action: form}, 400)
@@ -102,7 +140,7 @@ def case_action(case_id, action):
     return redirect(url_for("intake.case_detail", case_id=case.id))
 
 
-@bp.route("/cases/<int:case_id>/documents/<any(acceptance, non_acceptance, extension, opinion):kind>.pdf")
+@bp.route("/cases/<int:case_id>/documents/<any(acceptance, non_acceptance, extension, opinion, review_opinion, rereview_opinion):kind>.pdf")
 @require_roles(*VIEWERS)
 def case_document(case_id, kind):
     case = get_in_scope(Case, case_id, current_user)

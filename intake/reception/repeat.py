@@ -8,7 +8,7 @@ from rapidfuzz import fuzz
 
 from desk.crypto import lookup_hash
 from desk.extensions import db
-from desk.models import Case, CaseParty, CaseStatus, Person
+from desk.models import REPLIED_STATUSES, Case, CaseParty, Person
 
 # A same-category matter whose text scores at least this is proposed as "likely the same matter".
 LIKELY_SAME = 0.6
@@ -104,6 +104,6 @@ def find_prior_cases(*, id_number: str | None = None, phone: str | None = None, 
         score = matter_similarity(category_id, text, case)
         candidates.append(Candidate(case=case, person=match.person, by=match.by, same_person=match.same_person,
                                     score=score, likely_same=score >= LIKELY_SAME,
-                                    after_conclusion=case.status in (CaseStatus.concluded, CaseStatus.closed)))
+                                    after_conclusion=case.status in REPLIED_STATUSES))
     candidates.sort(key=lambda c: (c.same_person, c.score), reverse=True)
     return candidates

@@ -12,7 +12,7 @@ from desk.audit import record_audit
 from desk.crypto import lookup_hash
 from desk.errors import DomainError
 from desk.extensions import db
-from desk.models import (Case, CaseParty, CaseStatus, Category, Channel, DemandBranch, OrgUnit, PetitionType, Person,
+from desk.models import (REPLIED_STATUSES, Case, CaseParty, Category, Channel, DemandBranch, OrgUnit, PetitionType, Person,
                          Site, Visit)
 from desk.timeutil import local_today
 from intake.reception.repeat import matter_similarity
@@ -123,7 +123,7 @@ def register_visit(*, actor, site: Site | None, data: VisitInput) -> Visit:
             raise DomainError(_l("The earlier case does not belong to this person."), field="link_case_id")
     if earlier is not None:
         case = earlier
-        after_conclusion = case.status in (CaseStatus.concluded, CaseStatus.closed)
+        after_conclusion = case.status in REPLIED_STATUSES
     else:
         case = _new_case(actor=actor, site=site, data=data, person=person, received_on=received_on)
         after_conclusion = False

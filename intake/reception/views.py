@@ -14,7 +14,7 @@ from desk.errors import DomainError, show_on_form
 from desk.extensions import db
 from desk.i18n import current_locale, localize_text
 from desk.transactions import begin_write, read_first
-from desk.models import Category, Channel, Level, OrgUnit, Person, Role, Ticket, Visit
+from desk.models import CaseStatus, Category, Channel, Level, OrgUnit, Person, Role, Ticket, Visit
 from desk.uploads import check_upload
 from intake import bp
 from intake.cases.attachments import store_attachment
@@ -97,6 +97,13 @@ def reception():
             if any(c.likely_same for c in context["candidates"]) and not form.repeat_decision.data:
                 raise DomainError(_("This may be a matter that came before: choose “same matter” or “new matter”."),
                                   field="repeat_decision")
+            final = next((c for c in context["candidates"] if c.likely_same and c.case.status == CaseStatus.final),
+                         None)
+            if final is not None and data.link_case_id is None:
+                # 信访工作条例 第三十五条: after re-review the same facts and reasons are not accepted again.
+                raise DomainError(_("%(ref)s on this matter was concluded after re-review: the same facts and reasons "
+                                    "are not accepted again. Choose “same matter” to record this visit as a repeat.",
+                                    ref=final.case.reference), field="repeat_decision")
             site = user_site(actor)
             # Validation and look-up done: take the write lock only for the writes. The user, the site and
             # its rooms, the place and category are not read again; the people and cases looked up are.

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from desk.demo.seed import SeedContext, demo_county, pick_weighted
 from desk.extensions import db
-from desk.models import AuditEntry, Case
+from desk.models import AuditEntry, Case, CaseStage, StageKind
 from reports.callbacks.models import Callback, CallbackChannel, CallbackStatus, Rating
 from reports.callbacks.services import PLACE_COLUMNS, due_date
 from reports.summary import services as summary
@@ -32,11 +32,16 @@ def _stamp(ctx, day, rng) -> datetime:
     return min(datetime.combine(day, time(1, 0)) + timedelta(minutes=rng.randint(0, 480)), ctx.now)
 
 
+def _review_requested_on():
+    return (sa.select(CaseStage.started_on).where(CaseStage.case_id == Case.id, CaseStage.kind == StageKind.review)
+            .scalar_subquery().label("review_requested_on"))
+
+
 def seed(ctx: SeedContext) -> None:
     rng, today = ctx.rng, ctx.today
     staff = ctx.users["callback"]
     concluded = db.session.execute(
-        sa.select(Case.id, Case.category_id, Case.concluded_on, Case.review_requested_on,
+        sa.select(Case.id, Case.category_id, Case.concluded_on, _review_requested_on(),
                   *[getattr(Case, c) for c in PLACE_COLUMNS])
         .where(Case.concluded_on.is_not(None), Case.concluded_on >= today - timedelta(days=400))
         .order_by(Case.id)).all()

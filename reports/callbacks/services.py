@@ -7,13 +7,13 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from desk import cases
+from desk import stages
 from desk.access import scope_clause
 from desk.audit import record_audit
 from desk.crypto import lookup_hash
 from desk.errors import Conflict, DomainError, IllegalTransition
 from desk.extensions import db
-from desk.models import Case, CaseStatus, Counter, OrgUnit
+from desk.models import REPLIED_STATUSES, Case, CaseStatus, Counter, OrgUnit, StageKind
 from desk.statemachine import StateMachine
 from desk.timeutil import to_local
 from reports.callbacks.models import Callback, CallbackChannel, CallbackStatus, Rating
@@ -55,21 +55,21 @@ def open_callbacks_for_concluded(now: datetime, *, unit: OrgUnit | None = None, 
                                  dry_run: bool = False) -> int:
     """Open one pending callback per conclusion of a case that has none yet; idempotent.
 
-    A case concluded again after a review gets the next round (its ``concluded_on`` is newer than every
-    callback's). Looks at cases in "concluded", and at cases closed since the window began (closed soon
-    after concluding, before any run saw them). ``dry_run`` only tells whether there is anything to open.
+    Every written reply gets its round: a review or re-review reply is newer than every callback's
+    ``concluded_on`` (the date of the reply a callback asks about). Looks at cases just replied to, and at
+    cases closed since the window began (closed soon after the reply, before any run saw them). ``dry_run`` only tells whether there is anything to open.
     """
     today = to_local(now).date()
     earlier = sa.select(Callback.id).where(Callback.case_id == Case.id,
-                                           Callback.concluded_on >= Case.concluded_on).exists()
+                                           Callback.concluded_on >= Case.last_reply_on).exists()
     rounds = (sa.select(sa.func.coalesce(sa.func.max(Callback.round), 0)).where(Callback.case_id == Case.id)
               .scalar_subquery())
-    query = (sa.select(Case.id, Case.category_id, Case.concluded_on, rounds.label("rounds"),
+    query = (sa.select(Case.id, Case.category_id, Case.last_reply_on.label("concluded_on"), rounds.label("rounds"),
                        *[getattr(Case, c) for c in PLACE_COLUMNS])
-             .where(Case.concluded_on.is_not(None), ~earlier,
-                    sa.or_(Case.status == CaseStatus.concluded,
+             .where(Case.last_reply_on.is_not(None), ~earlier,
+                    sa.or_(Case.status.in_([CaseStatus.concluded, CaseStatus.final]),
                            sa.and_(Case.status == CaseStatus.closed,
-                                   Case.concluded_on >= today - timedelta(days=window_days())))))
+                                   Case.last_reply_on >= today - timedelta(days=window_days())))))
     if unit is not None:
         query = query.where(getattr(Case, f"{unit.level.value}_id") == unit.id)
     if case_id is not None:
@@ -164,12 +164,14 @@ def expire_unrated(now: datetime) -> int:
 # --- reopening review after a dissatisfied rating -------------------------------------------------------------
 
 def review_window(callback: Callback, today: date) -> dict:
-    """Whether a dissatisfied rating can still reopen the case for review (复查, 30 days from the reply)."""
+    """Whether a dissatisfied rating can still lead to a review (复查) or re-review (复核): 30 days from the
+    reply's delivery, once each."""
     case = callback.case
-    open_ = (callback.rating == Rating.dissatisfied and case.review_due is not None
-             and today <= case.review_due and cases.CASE_MACHINE.can(case, CaseStatus.in_progress))
-    return {"open": open_, "until": case.review_due, "reopened": case.review_requested_on is not None
-            and case.review_requested_on >= callback.concluded_on}
+    kind = stages.next_stage_kind(case)
+    open_ = (callback.rating == Rating.dissatisfied and kind is not None and case.request_due is not None
+             and today <= case.request_due)
+    later = [s for s in case.stages if s.kind != StageKind.handling and s.started_on >= callback.concluded_on]
+    return {"open": open_, "until": case.request_due, "kind": kind, "reopened": bool(later)}
 
 
 def reopen_after_dissatisfaction(callback: Callback, *, actor, reason: str, on: date) -> Case:
@@ -178,12 +180,7 @@ def reopen_after_dissatisfaction(callback: Callback, *, actor, reason: str, on: 
         raise DomainError(_l("Only a dissatisfied rating can lead to a review request here."))
     if not (reason or "").strip():
         raise DomainError(_l("Give the reason for the review request."), field="reason")
-    case = callback.case
-    if case.review_due is None or on > case.review_due:
-        raise DomainError(_l("The 30-day window for a review request ended on %(day)s; the petitioner may "
-                             "bring a new petition or use the other routes the reply named.",
-                             day=case.review_due.isoformat() if case.review_due else "—"))
-    return cases.reopen_for_review(case, actor=actor, reason=reason.strip(), on=on)
+    return stages.request_next_stage(callback.case, actor=actor, reason=reason.strip(), on=on)
 
 
 # --- the citizen's page: status and rating by tracking code ---------------------------------------------------
@@ -249,13 +246,13 @@ def track(code: str, *, now: datetime) -> TrackedMatter:
         raise DomainError(NOT_FOUND, field="code")
     callback = _latest_callback(case)
     today = to_local(now).date()
-    can_rate = (case.status in (CaseStatus.concluded, CaseStatus.closed) and case.concluded_on is not None
-                and (callback is None or (callback.status == S.pending and callback.concluded_on == case.concluded_on
+    can_rate = (case.status in REPLIED_STATUSES and case.last_reply_on is not None
+                and (callback is None or (callback.status == S.pending and callback.concluded_on == case.last_reply_on
                                           and today <= callback.due_on))
-                and today <= due_date(case.concluded_on))
+                and today <= due_date(case.last_reply_on))
     return TrackedMatter(reference=case.reference, category=case.category.name, status=case.status,
                          received_on=case.received_on, concluded_on=case.concluded_on, callback=callback,
-                         can_rate=can_rate, review_due=case.review_due)
+                         can_rate=can_rate, review_due=case.request_due)
 
 
 def rate_by_tracking_code(code: str, *, rating: str, comment: str = "", now: datetime) -> Callback:
@@ -263,7 +260,7 @@ def rate_by_tracking_code(code: str, *, rating: str, comment: str = "", now: dat
     case = _case_by_code(code)
     if case is None:
         raise DomainError(NOT_FOUND, field="code")
-    if case.status not in (CaseStatus.concluded, CaseStatus.closed) or case.concluded_on is None:
+    if case.status not in REPLIED_STATUSES or case.last_reply_on is None:
         raise DomainError(_l("This matter is not concluded yet; you can rate it once it is."))
     try:
         rating_value = Rating(rating)

@@ -91,7 +91,7 @@ def callback_reopen(callback_id):
         show_on_form(form, err)
         return _render_record(db.session.get(Callback, callback_id), reopen_form=form, status=400)
     db.session.commit()
-    flash(_("The case is reopened for review; the reply is due in 30 days."), "success")
+    flash(_("Saved: %(status)s.", status=callback.case.status.title), "success")
     return redirect(url_for("reports.callback_record", callback_id=callback.id))
 
 

@@ -3,9 +3,10 @@ by the length of history."""
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 
 from desk.extensions import db
-from desk.models import OPEN_STATUSES, Case, CaseStatus, OrgUnit
+from desk.models import Case, CaseStage, CaseStatus, OrgUnit, StageKind
 from reports.dashboard.scope import count_if, scope, unit_names
 
 S = CaseStatus
@@ -13,29 +14,46 @@ S = CaseStatus
 AGE_BUCKETS = [("0-15", 0, 15), ("16-30", 16, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None)]
 
 
-def _row_filter(condition):
-    """``condition`` tested on each row found, never used to choose an index (SQLite would otherwise walk
-    every concluded matter of the county's history through (county_id, status, ...) for a status test)."""
-    return sa.case((condition, 1), else_=0) == 1
+def _stage_open_at(on: date, stage=CaseStage):
+    """A stage (handling, review or re-review) had started before ``on`` and not ended before it."""
+    return sa.and_(stage.started_on < on, sa.or_(stage.ended_on.is_(None), stage.ended_on >= on))
 
 
 def _open_branches(on: date) -> list:
-    """Matters open at the start of ``on``: three disjoint branches (by current status), each served by an
-    index whose range is bounded by the present, not by the length of history."""
+    """Matters open at the start of ``on`` — not yet decided, or with a stage's clock running — as four disjoint
+    branches, each served by an index whose range is bounded by the present, not by the length of history.
+    Rebuilt from the dated stages, so a matter concluded before ``on`` and reviewed after it was not open."""
     received = Case.received_on < on
+    running = sa.select(CaseStage.case_id).where(CaseStage.ended_on.is_(None), CaseStage.started_on < on)
+    ended_since = sa.select(CaseStage.case_id).where(CaseStage.ended_on >= on, CaseStage.started_on < on)
     return [
-        sa.and_(Case.status.in_(OPEN_STATUSES), received),                       # (county, status, received)
-        sa.and_(Case.concluded_on >= on, received,                                # (county, concluded_on)
-                _row_filter(Case.status.in_([S.concluded, S.closed]))),
-        sa.and_(Case.decided_on >= on, received, _row_filter(Case.status == S.not_accepted)),  # (county, decided)
+        sa.and_(Case.status == S.registered, received),                          # (county, status, received)
+        sa.and_(Case.decided_on >= on, received),                                  # (county, decided)
+        Case.id.in_(running),                                                      # stages still running
+        Case.id.in_(ended_since),                                                  # (kind, ended_on)
     ]
 
 
+def _stage_due_at(on: date, stage=CaseStage):
+    """The limit of a stage as it stood at ``on``: an extension counts only once it was approved."""
+    return sa.case((sa.and_(stage.kind == StageKind.handling, Case.extended_on < on), Case.conclude_due),
+                   else_=stage.due_on)
+
+
+def _running_due_at(on: date):
+    """The due date of the clock running at the start of ``on``: registration, else the open stage's."""
+    stage = sa.orm.aliased(CaseStage)
+    stage_due = (sa.select(_stage_due_at(on, stage)).where(stage.case_id == Case.id, _stage_open_at(on, stage))
+                 .limit(1).scalar_subquery())
+    return sa.case((sa.or_(Case.decided_on.is_(None), Case.decided_on >= on), Case.register_due), else_=stage_due)
+
+
 def _overdue_at(on: date):
-    """An open matter is overdue when the clock running at ``on`` had passed: register, else conclude."""
+    """An open matter is overdue when the clock running at ``on`` had passed."""
     undecided = sa.or_(Case.decided_on.is_(None), Case.decided_on >= on)
-    return sa.or_(sa.and_(undecided, Case.register_due < on),
-                  sa.and_(sa.not_(undecided), Case.conclude_due.is_not(None), Case.conclude_due < on))
+    stage = sa.orm.aliased(CaseStage)
+    late_stage = sa.exists().where(stage.case_id == Case.id, _stage_open_at(on, stage), _stage_due_at(on, stage) < on)
+    return sa.or_(sa.and_(undecided, Case.register_due < on), sa.and_(sa.not_(undecided), late_stage))
 
 
 def _age_bucket(on: date):
@@ -61,8 +79,7 @@ def backlog_by_age(*, unit: OrgUnit, on: date) -> list[dict]:
 
 def overdue_cases(*, unit: OrgUnit, on: date, limit: int = 50) -> list[dict]:
     """Open matters past their running deadline at the start of ``on``, longest overdue first (no personal data)."""
-    due = sa.case((sa.or_(Case.decided_on.is_(None), Case.decided_on >= on), Case.register_due),
-                  else_=Case.conclude_due).label("due")
+    due = _running_due_at(on).label("due")
     ids = []
     for branch in _open_branches(on):
         ids += db.session.execute(sa.select(Case.id, due).where(scope(Case, unit), branch, _overdue_at(on))

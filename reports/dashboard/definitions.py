@@ -24,7 +24,8 @@ _ALL = [
     Definition("accepted", _l("Accepted"),
                _l("Matters accepted in the period, counted by the date of the acceptance decision.")),
     Definition("concluded", _l("Concluded"),
-               _l("Matters concluded in the period (written handling opinion given), by the date of conclusion.")),
+               _l("Matters concluded in the period (first written reply given), by the date of that reply; a "
+                  "later review or re-review reply does not count the matter again.")),
     Definition("closure_rate", _l("Closure rate"),
                _l("Closure rate (办结率) = matters concluded in the period / matters accepted in the period. "
                   "Both counts fall in the period, so the rate can exceed 100% when older matters are cleared.")),
@@ -37,7 +38,8 @@ _ALL = [
                   "the period and that were concluded by it / all matters whose handling deadline fell in "
                   "the period.")),
     Definition("satisfaction_rate", _l("Satisfaction rate"),
-               _l("(Satisfied + basically satisfied) / matters rated, for matters concluded in the period.")),
+               _l("(Satisfied + basically satisfied) / matters rated, for matters concluded in the period "
+                  "(the rating of the first reply).")),
     Definition("participation_rate", _l("Participation rate"),
                _l("Matters rated / matters concluded in the period.")),
     Definition("not_rated_in_time", _l("Not rated in time"),
@@ -58,16 +60,21 @@ _ALL = [
                _l("Queue tickets taken in the period: minutes from taking the ticket to being called, middle "
                   "value; tickets never called are left out.")),
     Definition("backlog", _l("Backlog by age"),
-               _l("Matters still open at the end of the period (received, not concluded and not refused "
-                  "by then), by days since receipt.")),
+               _l("Matters open at the end of the period: not yet decided, or being handled, reviewed or "
+                  "re-reviewed then, rebuilt from the dated stages; by days since receipt.")),
     Definition("overdue", _l("Overdue"),
-               _l("Open matters whose next statutory deadline had passed at the end of the period.")),
+               _l("Open matters whose running deadline (registration, handling, review reply or re-review "
+                  "opinion) had passed at the end of the period.")),
     Definition("outreach", _l("Outreach person-times"),
                _l("Outreach services done in the period, in person-times (人次), by service kind: legal, "
                   "psychological, social work, mediation.")),
     Definition("orders", _l("Dispatch orders"),
                _l("Orders issued in the period; signed and fed back on time against their working-day limits; "
                   "returned and verified; by department.")),
+    Definition("routes", _l("Matters sent on another route"),
+               _l("Matters decided in the period that are not heard on the petition track, by route: the five "
+                  "statutory kinds not accepted (court, procuratorate and police matters, marked ⚖, leave the "
+                  "petition track: 诉访分离) and reports and accusations transferred to the competent body.")),
     Definition("top_issues", _l("Top issues"),
                _l("Categories with the most new matters in the period.")),
 ]

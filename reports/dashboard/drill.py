@@ -24,7 +24,7 @@ def _visit_cases(unit, start, end, *where):
 
 def _callback_cases(unit, start, end, *where):
     return sa.select(Case.id).where(Case.id.in_(
-        sa.select(Callback.case_id).where(scope(Callback, unit), Callback.concluded_on >= start,
+        sa.select(Callback.case_id).where(scope(Callback, unit), Callback.round == 1, Callback.concluded_on >= start,
                                           Callback.concluded_on < end, *where)))
 
 

@@ -154,9 +154,18 @@ def _orders_table(report) -> Table:
     ], report["orders_by_department"], ["orders"], available=report["order_totals"] is not None)
 
 
+def _routes_table(report) -> Table:
+    rows = [dict(r, label=f"{r['label']} ⚖" if r["litigation"] else r["label"]) for r in report["routes"]]
+    return Table("routes", _l("Matters sent on another route"), [
+        Column("label", _l("Route"), "text"), Column("not_accepted", _l("Not accepted"), "count"),
+        Column("transferred", _l("Transferred"), "count"), Column("total", _l("Total"), "count"),
+    ], rows, ["routes"])
+
+
 BUILDERS = {"measures": _measures_table, "by_town": _by_town_table, "by_category": _by_category_table,
             "trend": _trend_table, "backlog": _backlog_table, "top_issues": _top_issues_table,
-            "overdue": _overdue_table, "outreach": _outreach_table, "orders": _orders_table}
+            "overdue": _overdue_table, "outreach": _outreach_table, "orders": _orders_table,
+            "routes": _routes_table}
 
 
 def dashboard_tables(report) -> dict[str, Table]:

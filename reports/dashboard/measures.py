@@ -15,6 +15,7 @@ from desk.extensions import db
 from desk.models import Case, CaseStatus, Category, OrgUnit, Site, Ticket, Visit
 from reports.callbacks.models import Callback, CallbackStatus, Rating
 from reports.dashboard.backlog import AGE_BUCKETS, backlog_by_age, overdue_cases
+from reports.dashboard.routes import routes_counted
 from reports.dashboard.definitions import DEFINITIONS
 from reports.dashboard.scope import (_days, _minutes, child_level, count_if, month_bounds, scope, shift_month,
                                      utc as utc_of)
@@ -183,12 +184,15 @@ def _raw(unit: OrgUnit, start: date, end: date, split: _Split = NO_SPLIT, *, vis
                 {"conclude_due": sa.func.count(),
                  "concluded_in_time": count_if(sa.and_(Case.concluded_on.is_not(None),
                                                  Case.concluded_on <= Case.conclude_due))}))
-    rated = Callback.status == CallbackStatus.rated
+    # The first reply's callback: a matter counts once, in the month its first reply was given, as the
+    # concluded count does (a rating after a review reply never pushes participation over 100%).
+    first = Callback.round == 1
+    rated = sa.and_(first, Callback.status == CallbackStatus.rated)
     merge(_rows(split, Callback, Callback.concluded_on, unit, start, end,
                 {"rated": count_if(rated),
                  "rated_cases": sa.func.count(sa.distinct(sa.case((rated, Callback.case_id), else_=None))),
                  "satisfied": count_if(sa.and_(rated, Callback.rating.in_([Rating.satisfied, Rating.basic]))),
-                 "not_rated_in_time": count_if(Callback.status == CallbackStatus.not_rated_in_time)}))
+                 "not_rated_in_time": count_if(sa.and_(first, Callback.status == CallbackStatus.not_rated_in_time))}))
     days = _days(Case.concluded_on, Case.received_on).label("d")
     by_day = bool(split.months)                     # as in _rows: by the day, put into months here
     key = (Case.concluded_on if by_day else split.key(Case, Case.concluded_on, False)).label("k")
@@ -405,6 +409,7 @@ def month_report(*, unit: OrgUnit, year: int, month: int, parts=None) -> dict:
         "overdue": lambda: overdue_cases(unit=unit, on=end),
         "outreach": lambda: outreach_by_kind(**period),
         "orders": lambda: orders(**period),
+        "routes": lambda: routes_counted(**period),
     }
     report = {"unit": unit, "year": year, "month": month, "start": start, "end": end}
     for key, make in makers.items():

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from desk import cases
 from desk.audit import timeline
 from desk.extensions import db
-from desk.models import Case, CaseStatus, Outcome, Role
+from desk.models import Case, CaseStatus, Outcome, Role, Route
 from desk.timeutil import local_today
 from tests.factories import make_case, make_person, make_user
 
@@ -45,16 +45,18 @@ def test_refuse_needs_reason_and_keeps_what_was_typed(login_as, world):
     db.session.commit()
     client = _staff(login_as, world)
     page = client.post(f"/intake/cases/{case.id}/refuse",
-                       data={"refuse-reason": "", "refuse-directed_to": "台山市人民法院"}).get_data(as_text=True)
+                       data={"refuse-reason": "", "refuse-route": "court",
+                             "refuse-directed_to": "台山市人民法院"}).get_data(as_text=True)
     assert 'value="台山市人民法院"' in page
     assert db.session.get(Case, case.id).status == CaseStatus.registered
 
 
-def test_extension_only_once(login_as, world):
+def test_extension_only_once(login_as, world, clock):
+    clock("2026-11-20 10:00")
     case = make_case(world)
     db.session.commit()
-    client = _staff(login_as, world)
-    client.post(f"/intake/cases/{case.id}/accept")
+    _staff(login_as, world).post(f"/intake/cases/{case.id}/accept")
+    client = login_as(Role.official, unit=world.county)   # the head approves an extension
     assert client.post(f"/intake/cases/{case.id}/extend", data={"extend-reason": "需调查"}).status_code == 302
     assert client.post(f"/intake/cases/{case.id}/extend", data={"extend-reason": "再延"}).status_code == 400
     assert [e.action for e in timeline("case", case.id)].count("extend") == 1
@@ -91,7 +93,7 @@ def test_notices_as_pdfs_carry_the_facts(login_as, world, tmp_path):
     assert response.status_code == 302
     cases.start_work(case, actor=actor)
     cases.conclude_case(case, actor=actor, outcome=Outcome.support, opinion="经核实，责成用人单位十日内支付工资。",
-                        legal_basis="《劳动合同法》第三十条", on=date(2026, 11, 20))
+                        legal_basis="《劳动合同法》第三十条", on=date(2026, 11, 20), delivered_on=date(2026, 11, 20))
     db.session.commit()
     text, _ = _pdf_text(client.get(f"/intake/cases/{case.id}/documents/opinion.pdf").data, tmp_path)
     assert "责成用人单位十日内支付工资" in text and "劳动合同法" in text and "2026年12月21日" in text
@@ -99,12 +101,12 @@ def test_notices_as_pdfs_carry_the_facts(login_as, world, tmp_path):
 
 def test_refusal_notice_names_the_route(login_as, world, tmp_path):
     case = make_case(world)
-    cases.refuse_case(case, actor=make_user(world, Role.receptionist), reason="属于诉讼事项",
+    cases.refuse_case(case, actor=make_user(world, Role.receptionist), reason="属于诉讼事项", route=Route.court,
                       directed_to="台山市人民法院")
     db.session.commit()
     text, _ = _pdf_text(_staff(login_as, world).get(f"/intake/cases/{case.id}/documents/non_acceptance.pdf").data,
                         tmp_path)
-    assert "台山市人民法院" in text and "属于诉讼事项" in text
+    assert "台山市人民法院" in text and "属于诉讼事项" in text and "人民法院" in text
 
 
 def test_list_filters_keyset_and_search(login_as, world, clock):

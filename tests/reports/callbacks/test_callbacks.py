@@ -27,7 +27,8 @@ def clock():
 def concluded(world, concluded_on: date, *, unit=None, close: bool = False, title="拖欠工资") -> Case:
     case = make_case(world, unit=unit, received_on=concluded_on - timedelta(days=20), title=title)
     cases.accept_case(case, actor=None, on=concluded_on - timedelta(days=18))
-    cases.conclude_case(case, actor=None, outcome=Outcome.support, opinion="支持其合理诉求。", on=concluded_on)
+    cases.conclude_case(case, actor=None, outcome=Outcome.support, opinion="支持其合理诉求。", on=concluded_on,
+                        delivered_on=concluded_on)
     if close:
         cases.close_case(case, actor=None, on=concluded_on)
     db.session.commit()
@@ -203,8 +204,8 @@ def test_dissatisfied_reopens_review_within_the_window_and_is_refused_outside(wo
     assert response.status_code == 302
     db.session.expire_all()
     case = db.session.get(Case, recent.id)
-    assert case.status == CaseStatus.in_progress and case.review_requested_on == TODAY
-    assert case.review_reply_due == date(2026, 12, 21)   # 30 days = Sunday 20 Dec → Monday
+    assert case.status == CaseStatus.under_review and case.stages[-1].started_on == TODAY
+    assert case.next_due == date(2026, 12, 21)   # 30 days = Sunday 20 Dec → Monday
 
     old_cb = callback_of(old)
     page = client.get(f"/reports/callbacks/{old_cb.id}").get_data(as_text=True)
@@ -214,7 +215,7 @@ def test_dissatisfied_reopens_review_within_the_window_and_is_refused_outside(wo
     db.session.expire_all()
     assert db.session.get(Case, old.id).status == CaseStatus.concluded
 
-    # concluded again after the review: a second round of callback
+    # the review reply: a second round of callback
     cases.conclude_case(case, actor=None, outcome=Outcome.explanation, opinion="复查维持。", on=TODAY)
     db.session.commit()
     assert callbacks.open_callbacks_for_concluded(NOW) == 1
