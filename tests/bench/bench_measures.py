@@ -60,7 +60,7 @@ def _fate(rng: random.Random, received: date) -> dict:
 def build(path: str, n_history: int, seed: int = 11) -> None:
     from desk.demo.seed import seed_demo
     from desk.extensions import db
-    from desk.models import Case, Category, Level, OrgUnit, Person, Site, Visit
+    from desk.models import Case, CaseStage, Category, Level, OrgUnit, Person, Site, Visit
     from desk.models import Ticket
     from reports.callbacks.models import Callback
     app = make_app(path)
@@ -79,10 +79,11 @@ def build(path: str, n_history: int, seed: int = 11) -> None:
         people = db.session.scalars(sa.select(Person.id).order_by(Person.id).limit(5000)).all()
         next_id = [(db.session.scalar(sa.select(sa.func.max(Case.id))) or 0) + 1]
         conn = db.session.connection()
-        tables = {"case": [], "visit": [], "callback": [], "ticket": []}
+        tables = {"case": [], "case_stage": [], "visit": [], "callback": [], "ticket": []}
 
         def flush():
-            for model, key in ((Case, "case"), (Visit, "visit"), (Callback, "callback"), (Ticket, "ticket")):
+            for model, key in ((Case, "case"), (CaseStage, "case_stage"), (Visit, "visit"), (Callback, "callback"),
+                               (Ticket, "ticket")):
                 insert_batches(conn, model.__table__, tables[key])
                 tables[key].clear()
 
@@ -99,6 +100,10 @@ def build(path: str, n_history: int, seed: int = 11) -> None:
                 "category_id": category, "petition_type": "demand", "title": "拖欠工资", "facts": "", "demand": "",
                 "other_party": "", "channel": "walk_in", "is_group": False, "head_count": 1, "created_at": at,
                 "received_on": received, "litigation_track": False, **fate, **place})
+            if fate["accepted_on"]:   # the handling stage, as desk.cases writes it (the backlog reads it)
+                tables["case_stage"].append({"case_id": case_id, "kind": "handling", "body_name": "",
+                                             "started_on": fate["accepted_on"], "due_on": fate["conclude_due"],
+                                             "ended_on": fate["concluded_on"], "outcome": fate["outcome"]})
             person = people[i % len(people)]
             visit = {"case_id": case_id, "person_id": person, "channel": "walk_in", "is_group": False,
                      "head_count": 1, **place}

@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from desk.extensions import db
-from desk.models import CaseStatus, Visit
+from desk.models import CaseStage, CaseStatus, StageKind, Visit
 from desk.models import Ticket
 from reports.callbacks.models import Callback, CallbackStatus, Rating
 from reports.dashboard import drill, measures as M
@@ -24,6 +24,9 @@ def _case(world, *, unit=None, received, register_due, decided=None, accepted=Fa
     case.conclude_due = conclude_due
     case.concluded_on = concluded
     case.status = status
+    if accepted:   # the handling stage, as desk.cases writes it
+        case.stages.append(CaseStage(kind=StageKind.handling, started_on=decided, due_on=conclude_due,
+                                     ended_on=concluded))
     db.session.flush()
     return case
 
