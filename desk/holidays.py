@@ -126,6 +126,7 @@ def entered_years() -> list[int]:
 def enter_schedule(*, actor, year: int, days: list[EnteredDay]) -> list[CalendarDay]:
     """Replace the year's entered days with ``days`` (audited); this process's calendar uses them at once."""
     before = {row.day: row for row in year_days(year)}
+    actor_id = getattr(actor, "id", None)     # None: the command line, recorded as the system
     after = {e.day: e for e in days}
     for day, row in before.items():
         if day not in after:
@@ -133,9 +134,9 @@ def enter_schedule(*, actor, year: int, days: list[EnteredDay]) -> list[Calendar
     for day, e in after.items():
         row = before.get(day)
         if row is None:
-            db.session.add(CalendarDay(day=day, year=year, kind=e.kind, name=e.name, entered_by_id=actor.id))
+            db.session.add(CalendarDay(day=day, year=year, kind=e.kind, name=e.name, entered_by_id=actor_id))
         elif (row.kind, row.name) != (e.kind, e.name):
-            row.kind, row.name, row.entered_by_id = e.kind, e.name, actor.id
+            row.kind, row.name, row.entered_by_id = e.kind, e.name, actor_id
     db.session.flush()
     record_audit(actor=actor, entity="calendar_year", entity_id=year, action="enter_schedule", detail={
         "days_off": sorted(d.isoformat() for d, e in after.items() if e.kind == DayKind.day_off),

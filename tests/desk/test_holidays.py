@@ -104,3 +104,18 @@ def test_a_rolled_back_change_is_forgotten_at_the_next_look(login_as, world, clo
     db.session.rollback()
     holidays.sync_calendar()
     assert default_calendar().uses_fallback(2027)
+
+
+def test_the_cli_enters_a_year_from_a_file_and_refuses_a_bad_one(app, clock, tmp_path):
+    clock("2026-12-03 10:00")
+    good, bad = tmp_path / "2027.txt", tmp_path / "bad.txt"
+    good.write_text("2027-02-05 至 2027-02-13 春节\n上班 2027-02-20 春节\n", encoding="utf-8")
+    bad.write_text("2027-02-05 至 2027-02-13 春节\n上班 2027-02-06\n", encoding="utf-8")
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["desk", "holidays", "2027", str(bad)])
+    assert refused.exit_code != 0 and db.session.scalar(db.select(db.func.count()).select_from(CalendarDay)) == 0
+    result = runner.invoke(args=["desk", "holidays", "2027", str(good)])
+    assert result.exit_code == 0, result.output
+    assert "9 days off, 1 adjusted working days" in result.output
+    assert default_calendar().is_working_day(date(2027, 2, 20))
+    assert [e.action for e in timeline("calendar_year", 2027)] == ["enter_schedule"]
