@@ -97,7 +97,7 @@ def _history(rng, plan: _Plan, county, now: datetime, officer_id: int | None) ->
                           priority=rng.choices(list(OrderPriority), weights=[75, 20, 5])[0],
                           instructions=rng.choice(INSTRUCTIONS.get(plan.department_code, GENERIC)),
                           deadline_days=days, issued_at=issued,
-                          sign_due_at=orders.sign_due(issued, orders.feedback_due(issued, days)),
+                          sign_due_at=orders.sign_due(issued, days),
                           feedback_due_at=orders.feedback_due(issued, days), status=S.issued, **plan.place)
     year = to_local(issued).year
     order.number = f"{county.prefix or 'XX'}-ZL-{year}-{next_number(f'order:{county.id}:{year}'):04d}"
