@@ -6,7 +6,7 @@ from flask import Flask
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from desk import crypto, i18n, security
+from desk import crypto, holidays, i18n, security
 from desk.config import DEVELOPMENT_ENVS, MIN_KEY_BYTES, Config, database_url_for
 from desk.extensions import babel, csrf, db, login_manager, migrate
 
@@ -62,6 +62,7 @@ def create_app(config=None) -> Flask:
     reports.register(app)
 
     register_error_pages(app)
+    holidays.init_app(app)
     _template_context(app)
     _forget_request_state(app)
 
@@ -145,8 +146,10 @@ def _template_context(app) -> None:
     from desk.nav import navigation
     from desk.panels import case_panels
     from desk.widgets import cached_fragment
+    from desk.workcalendar import fallback_notices
 
     app.jinja_env.globals["cached_fragment"] = cached_fragment
+    app.jinja_env.globals["fallback_notices"] = fallback_notices
 
     @app.context_processor
     def inject():

@@ -20,6 +20,7 @@ ACTION_TITLES = {
     "reveal_id": _l("ID number shown"), "reveal_phone": _l("Phone number shown"),
     "session": _l("Session recorded"), "agreement": _l("Agreement recorded"), "add_party": _l("Party added"),
     "no_agreement": _l("No agreement"),
+    "enter_schedule": _l("Holiday schedule entered"), "remove_day": _l("Day removed from the schedule"),
 }
 _STATES: dict[str, type] = {}   # entity -> its state enum; each StateMachine registers its own
 

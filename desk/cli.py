@@ -62,6 +62,39 @@ def import_org_command(path, sample, size):
     click.echo(result.summary())
 
 
+@desk_cli.command("holidays")
+@click.argument("year", type=click.IntRange(2000, 2100))
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--by", "username", help="The administrator the audit row names (default: the system).")
+def holidays_command(year, path, username):
+    """Enter YEAR's official schedule from a UTF-8 file, replacing what was entered for YEAR: one holiday per
+    line as on the admin page ("2027-02-05 至 2027-02-13 春节"); a line starting with 上班 is an adjusted
+    working day ("上班 2027-02-20 春节")."""
+    from desk import holidays
+    from desk.models import User
+    try:
+        with open(path, encoding="utf-8-sig") as stream:
+            lines = stream.read().splitlines()
+    except OSError as err:
+        raise click.ClickException(f"cannot read {path}: {err.strerror}")
+    working = [line.strip()[2:] for line in lines if line.strip().startswith("上班")]
+    days_off = [line for line in lines if not line.strip().startswith("上班")]
+    actor = db.session.scalar(db.select(User).where(User.username == username)) if username else None
+    if username and actor is None:
+        raise click.ClickException(f"no user {username!r}")
+    try:
+        days = holidays.parse_schedule(year, "\n".join(days_off), "\n".join(working))
+    except holidays.ScheduleErrors as err:
+        for field, messages in err.errors.items():
+            for message in messages:
+                click.echo(f"{field}: {message}", err=True)
+        raise click.ClickException(f"problems in {path}; nothing was entered")
+    holidays.enter_schedule(actor=actor, year=year, days=days)
+    db.session.commit()
+    click.echo(f"{year}: {sum(d.kind == 'day_off' for d in days)} days off, "
+               f"{sum(d.kind == 'working' for d in days)} adjusted working days entered")
+
+
 @desk_cli.command("create-user")
 @click.argument("username")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)

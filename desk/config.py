@@ -54,7 +54,8 @@ class Config:
     # Dispatch orders (issue 5): hours to sign for an order (签收); reminders this many hours before the
     # sign-for and feedback deadlines; escalation this many hours after an order went overdue, first to
     # every officer of the lead department (its head), then to the county's commanders and officials.
-    ORDER_SIGN_HOURS = int(os.environ.get("ORDER_SIGN_HOURS", "24"))
+    # sign-for: working hours (08:30–17:30 on working days), capped at the feedback limit; 9 = one working day
+    ORDER_SIGN_HOURS = int(os.environ.get("ORDER_SIGN_HOURS", "9"))
     ORDER_REMIND_HOURS = int(os.environ.get("ORDER_REMIND_HOURS", "4"))
     ORDER_ESCALATE_HEAD_HOURS = int(os.environ.get("ORDER_ESCALATE_HEAD_HOURS", "24"))
     ORDER_ESCALATE_COUNTY_HOURS = int(os.environ.get("ORDER_ESCALATE_COUNTY_HOURS", "72"))

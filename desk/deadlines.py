@@ -1,7 +1,7 @@
 """Every statutory clock, computed from one rule table (DOMAIN.md) and the working-day calendar."""
 import calendar as _calendar
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Mapping
 
@@ -104,6 +104,25 @@ def dispatch_due_date(start, working_days: int, calendar: WorkCalendar | None = 
     if working_days == 0:
         return calendar.next_working_day_on_or_after(start)
     return calendar.add_working_days(start, working_days)
+
+
+WORKDAY_OPENS, WORKDAY_CLOSES = time(8, 30), time(17, 30)   # office hours, China local time
+
+
+def add_working_hours(start: datetime, hours: float, calendar: WorkCalendar | None = None) -> datetime:
+    """``hours`` of office time (08:30–17:30 on working days) after the local wall-clock ``start``: time
+    outside office hours and rest days (holidays, weekends; adjusted working days count) does not run; the
+    result is never outside office hours (it may be the closing time itself)."""
+    calendar = calendar or default_calendar()
+    left = timedelta(hours=hours)
+    day, at = start.date(), max(start.time().replace(tzinfo=None), WORKDAY_OPENS)
+    while True:
+        if calendar.is_working_day(day) and at < WORKDAY_CLOSES:
+            room = datetime.combine(day, WORKDAY_CLOSES) - datetime.combine(day, at)
+            if left <= room:
+                return datetime.combine(day, at) + left
+            left -= room
+        day, at = day + timedelta(days=1), WORKDAY_OPENS
 
 
 def days_left(due: date, today: date) -> int:

@@ -25,6 +25,7 @@ class NavItem:
 CORE_NAV = [
     NavItem("admin.users", _l("Users"), frozenset({Role.admin}), "admin"),
     NavItem("admin.org_tree", _l("Org tree"), frozenset({Role.admin}), "admin"),
+    NavItem("admin.holidays", _l("Holidays"), frozenset({Role.admin}), "admin"),
 ]
 
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from desk.extensions import db
+from desk.holidays import sync_calendar
 from desk.models import JobLock, JobRun
 from desk.timeutil import utcnow
 
@@ -77,6 +78,7 @@ def run_job(name: str, now=None) -> JobRun:
         log.info("job %s skipped: another process holds it", name)
         return run
     try:
+        sync_calendar()  # days an administrator entered in another process count in this run
         run.count = int(spec.func(now or utcnow()) or 0)
         run.ok, run.outcome = True, "ran"
         db.session.commit()

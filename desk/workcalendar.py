@@ -1,7 +1,8 @@
-"""China's working-day calendar: official holidays and adjusted working days (调休) from
-``chinesecalendar``; for a year it does not know, weekends plus fixed-date holidays, said out loud."""
+"""China's working-day calendar: the days an administrator entered for a year (desk.holidays) first, then
+official holidays and adjusted working days (调休) from ``chinesecalendar``; for a year neither knows,
+weekends plus fixed-date holidays, said out loud."""
 import logging
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 
@@ -13,12 +14,24 @@ class WorkCalendar:
         self._fallback_years: set[int] = set()
         self._fallback_holidays: dict[int, set[date]] = {}
         self._cache: dict[date, bool] = {}
+        self._entered: dict[date, bool] = {}       # day -> is a working day, as an administrator entered it
+        self._entered_years: frozenset[int] = frozenset()
+        self.stamp: int | None = None              # the entered days' version this calendar holds
+
+    def use_entered(self, days: dict[date, bool], stamp: int | None = None) -> None:
+        """Replace the entered days (all years) and forget every cached answer: the clocks use them at once."""
+        self._entered = dict(days)
+        self._entered_years = frozenset(d.year for d in days)
+        self._cache.clear()
+        self.stamp = stamp
 
     @property
     def fallback_years(self) -> frozenset[int]:
-        return frozenset(self._fallback_years)
+        return frozenset(self._fallback_years - self._entered_years)
 
     def uses_fallback(self, year: int) -> bool:
+        if year in self._entered_years:
+            return False
         if year not in self._fallback_years:
             self.is_working_day(date(year, 6, 1))  # probe once; records the year if unknown
         return year in self._fallback_years
@@ -32,7 +45,13 @@ class WorkCalendar:
     def is_working_day(self, d: date) -> bool:
         cached = self._cache.get(d)
         if cached is None:
-            official = self._official(d)
+            official = self._entered.get(d)
+            if official is None and d.year in self._entered_years:
+                # the administrator entered this year's schedule; a day not in it is an ordinary day
+                official = self._official(d, quiet=True)
+                official = d.weekday() < 5 if official is None else official
+            if official is None:
+                official = self._official(d)
             cached = self._cache[d] = self._fallback(d) if official is None else official
         return cached
 
@@ -61,13 +80,15 @@ class WorkCalendar:
             count += self.is_working_day(d)
         return count
 
-    def _official(self, d: date) -> bool | None:
+    def _official(self, d: date, quiet: bool = False) -> bool | None:
         if d.year in self._fallback_years:
             return None
         import chinese_calendar
         try:
             return chinese_calendar.is_workday(d)
         except NotImplementedError:
+            if quiet:
+                return None
             self._fallback_years.add(d.year)
             log.warning("chinesecalendar has no data for %s; falling back to weekends and fixed-date holidays",
                         d.year)
@@ -88,3 +109,23 @@ def default_calendar() -> WorkCalendar:
     if not _DEFAULT:
         _DEFAULT.append(WorkCalendar())
     return _DEFAULT[0]
+
+
+def fallback_notices(*values) -> list:
+    """The fallback notice for each year among the dates shown (dates, naive-UTC datetimes, lists of them,
+    None), once per year, for templates' ``calendar_notice`` macro."""
+    from desk.timeutil import to_local
+    years: set[int] = set()
+    stack = list(values)
+    while stack:
+        value = stack.pop()
+        if value is None or isinstance(value, str):
+            continue
+        if isinstance(value, datetime):
+            years.add(to_local(value).year)
+        elif isinstance(value, date):
+            years.add(value.year)
+        elif isinstance(value, (list, tuple, set, frozenset)) or hasattr(value, "__iter__"):
+            stack.extend(value)
+    calendar = default_calendar()
+    return [calendar.fallback_notice(date(year, 1, 1)) for year in sorted(years) if calendar.uses_fallback(year)]

@@ -116,6 +116,14 @@ def _release_clock():
     freeze(None)
 
 
+@pytest.fixture(autouse=True)
+def _forget_entered_holidays():
+    """Days an administrator entered in one test's database never stay in the shared calendar for the next."""
+    yield
+    from desk.workcalendar import default_calendar
+    default_calendar().use_entered({}, None)
+
+
 @pytest.fixture
 def clock():
     """``clock("2026-11-20 10:00")`` pins the desk's clock at that China wall-clock time (or a naive UTC

@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms import (BooleanField, IntegerField, PasswordField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from desk.models import Role
@@ -26,3 +27,12 @@ class UserForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.roles.choices = Role.choices()
+
+
+class HolidayScheduleForm(FlaskForm):
+    """A year's official schedule as the State Council publishes it: one line per holiday or day."""
+    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
+    days_off = TextAreaField(_l("Days off"), validators=[Length(max=4000)],
+                             render_kw={"rows": 9, "placeholder": "2027-02-06 至 2027-02-13 春节"})
+    working_days = TextAreaField(_l("Adjusted working days (调休)"), validators=[Length(max=2000)],
+                                 render_kw={"rows": 5, "placeholder": "2027-02-20 春节"})

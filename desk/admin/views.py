@@ -1,15 +1,19 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
+from flask_wtf import FlaskForm
 
-from desk.access import in_scope, require_roles, scope_clause
+from desk import holidays as calendar_days
+from desk.access import in_scope, parse_id, require_roles, scope_clause
 from desk.admin import services
-from desk.admin.forms import UserForm
+from desk.admin.forms import HolidayScheduleForm, UserForm
 from desk.audit import timeline
 from desk.errors import DomainError
 from desk.extensions import db
-from desk.models import Department, Level, OrgUnit, Role, Site, User
+from desk.models import CalendarDay, DayKind, Department, Level, OrgUnit, Role, Site, User
 from desk.params import id_arg
+from desk.timeutil import local_today
+from desk.workcalendar import default_calendar
 
 bp = Blueprint("admin", __name__)
 PAGE = 50
@@ -124,3 +128,51 @@ def org_tree():
     departments = list(db.session.scalars(db.select(Department).where(Department.county_id == parent.id)))
     return render_template("admin/org_tree.html", unit=parent, children=children, sites=sites,
                            departments=departments)
+
+
+@bp.route("/holidays", methods=["GET", "POST"])
+@require_roles(Role.admin)
+def holidays():
+    """Official holidays for a new year: the State Council's schedule, entered before chinesecalendar has it."""
+    form = HolidayScheduleForm()
+    year = form.year.data if form.is_submitted() else (id_arg("year") or local_today().year + 1)
+    if not form.is_submitted() and 2000 <= year <= 2100:
+        rows = calendar_days.year_days(year)
+        form.year.data = year
+        form.days_off.data = calendar_days.schedule_text(rows, DayKind.day_off)
+        form.working_days.data = calendar_days.schedule_text(rows, DayKind.working)
+    if form.validate_on_submit():
+        try:
+            days = calendar_days.parse_schedule(form.year.data, form.days_off.data, form.working_days.data)
+        except calendar_days.ScheduleErrors as err:
+            for name, messages in err.errors.items():
+                getattr(form, name).errors.extend(messages)
+        else:
+            calendar_days.enter_schedule(actor=current_user, year=form.year.data, days=days)
+            db.session.commit()
+            flash(_("The %(year)s schedule is saved; deadlines use it from now on.", year=form.year.data),
+                  "success")
+            return redirect(url_for("admin.holidays", year=form.year.data))
+    shown = year if isinstance(year, int) and 2000 <= year <= 2100 else None
+    return render_template("admin/holidays.html", form=form, year=shown,
+                           rows=calendar_days.year_days(shown) if shown else [],
+                           years=calendar_days.entered_years(), delete_form=FlaskForm(),
+                           fallback=shown is not None and default_calendar().uses_fallback(shown),
+                           entries=timeline("calendar_year", shown) if shown else [])
+
+
+@bp.route("/holidays/days/<day_id>/delete", methods=["POST"])
+@require_roles(Role.admin)
+def delete_holiday(day_id):
+    # calendar days are national (no place to scope by): any administrator may remove one
+    number = parse_id(day_id)
+    row = db.session.get(CalendarDay, number) if number is not None else None
+    if row is None:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    year = row.year
+    calendar_days.delete_calendar_day(row, actor=current_user)
+    db.session.commit()
+    flash(_("The day is removed from the %(year)s schedule.", year=year), "success")
+    return redirect(url_for("admin.holidays", year=year))

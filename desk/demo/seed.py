@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from desk import orgimport
+from desk.demo import holidays as demo_holidays
 from desk.extensions import db
 from desk.models import Category, Department, Level, OrgUnit, Role, Site, User
 from desk.timeutil import freeze, frozen_at, to_local, utc_of_local, utcnow
@@ -102,7 +103,8 @@ def seed_demo(size: str = "small", seed: int = 7, progress: bool = False, today:
     now = utc_of_local(today, clock_time(18)) if today else utcnow()
     ctx = SeedContext(size=size, rng=random.Random(seed), now=now, today=to_local(now).date(), progress=progress)
     steps = [("org tree", _seed_places), ("sites and rooms", _seed_sites), ("departments", _seed_departments),
-             ("categories", _seed_categories), ("demo users", _seed_users)]
+             ("categories", _seed_categories), ("demo users", _seed_users),
+             ("holiday schedule 2027 (demo data)", demo_holidays.seed)]
     steps += [(seeder.__module__, seeder) for seeder in area_seeders(current_app)]
     with frozen_at(now):
         for number, (label, step) in enumerate(steps, 1):

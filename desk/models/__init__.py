@@ -1,5 +1,6 @@
 """Shared models. Area models live in their own packages and are imported by the app factory."""
 from desk.models.audit import AuditEntry, Notification
+from desk.models.calendar import CalendarDay, DayKind
 from desk.models.cases import (ACCUSATION_ROUTES, BRANCH_ROUTES, HANDLING_STATUSES, LITIGATION_ROUTES,
                                OPEN_STATUSES, REPLIED_STATUSES, Case, CaseParty, CaseStage, CaseStatus, Channel,
                                DemandBranch, Outcome, PetitionType, Route, StageKind, Visit)
@@ -11,7 +12,7 @@ from desk.models.throttle import LoginThrottle
 from desk.models.tickets import Ticket, TicketStatus
 from desk.models.users import Role, User, UserRole
 
-__all__ = ["JobLock", "JobRun", "Counter", "next_number", "AuditEntry", "Notification", "OPEN_STATUSES", "HANDLING_STATUSES",
+__all__ = ["CalendarDay", "DayKind", "JobLock", "JobRun", "Counter", "next_number", "AuditEntry", "Notification", "OPEN_STATUSES", "HANDLING_STATUSES",
            "REPLIED_STATUSES", "ACCUSATION_ROUTES", "BRANCH_ROUTES", "LITIGATION_ROUTES", "Case", "CaseParty",
            "CaseStage", "CaseStatus", "Route", "StageKind", "Channel",
            "DemandBranch", "Outcome", "PetitionType", "Visit", "LEVEL_ORDER", "Category", "Department",

@@ -15,7 +15,6 @@ from desk.errors import DomainError
 from desk.extensions import db
 from desk.models import Case, Category, Outcome, PetitionType, Role, Route
 from desk.timeutil import local_today
-from desk.workcalendar import default_calendar
 from intake import bp
 from intake.cases.documents import available_documents, render_case_document
 from intake.cases.forms import (CaseFilterForm, ConcludeForm, DeliveryForm, EmptyForm, ReasonForm, RefuseForm,
@@ -73,14 +72,7 @@ def _render_detail(case: Case, forms: dict | None = None, status: int = 200):
     clocks = stages.clocks(case)
     return render_template("intake/cases/detail.html", case=case, clocks=clocks,
                            entries=timeline("case", case.id), forms=mine, next_kind=stages.next_stage_kind(case),
-                           documents=available_documents(case), attachments=attachments,
-                           calendar_notice=calendar_notice([c["due"] for c in clocks])), status
-
-
-def calendar_notice(days) -> str | None:
-    """The fallback-calendar warning when any clock shown falls in a year without an official schedule."""
-    calendar = default_calendar()
-    return next((n for n in (calendar.fallback_notice(d) for d in sorted(set(days)) if d) if n), None)
+                           documents=available_documents(case), attachments=attachments), status
 
 
 @bp.route("/cases/<int:case_id>")

@@ -96,7 +96,8 @@ def _history(rng, plan: _Plan, county, now: datetime, officer_id: int | None) ->
     order = DispatchOrder(case_id=plan.case_id, issued_by_id=plan.issued_by_id, department_id=plan.department_id,
                           priority=rng.choices(list(OrderPriority), weights=[75, 20, 5])[0],
                           instructions=rng.choice(INSTRUCTIONS.get(plan.department_code, GENERIC)),
-                          deadline_days=days, issued_at=issued, sign_due_at=orders.sign_due(issued),
+                          deadline_days=days, issued_at=issued,
+                          sign_due_at=orders.sign_due(issued, days),
                           feedback_due_at=orders.feedback_due(issued, days), status=S.issued, **plan.place)
     year = to_local(issued).year
     order.number = f"{county.prefix or 'XX'}-ZL-{year}-{next_number(f'order:{county.id}:{year}'):04d}"

@@ -1,9 +1,10 @@
 """Dispatch orders (基层发令、部门执行): a town commander issues, a county department signs, acts and
 reports back, the commander verifies or returns it and rates the department.
 
-Clocks: signing within ORDER_SIGN_HOURS of issue; feedback by the end of the chosen working day
-(0 = same day … 10 working days, desk.deadlines.dispatch_due_date). Both are stored on the row when
-the order is issued, so overdue is plain indexed SQL (``overdue_clause``).
+Clocks: signing within ORDER_SIGN_HOURS working hours of issue, never after the feedback limit (``sign_due``);
+feedback by the end of the chosen working day (0 = same day … 10 working days,
+desk.deadlines.dispatch_due_date). Both are stored on the row when the order is issued, so overdue is plain
+indexed SQL (``overdue_clause``).
 """
 import os
 from datetime import datetime, time, timedelta, timezone
@@ -14,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from desk.access import in_scope, scope_clause
 from desk.audit import record_audit
-from desk.deadlines import dispatch_due_date
+from desk.deadlines import add_working_hours, dispatch_due_date
 from desk.errors import DomainError, NotAllowed
 from desk.extensions import db
 from desk.models import Case, CaseStatus, Department, OrgUnit, Role, next_number
@@ -51,8 +52,16 @@ def feedback_due(issued_at: datetime, deadline_days: int) -> datetime:
     return local_end_of_day(dispatch_due_date(to_local(issued_at).date(), deadline_days))
 
 
-def sign_due(issued_at: datetime) -> datetime:
-    return issued_at + timedelta(hours=current_app.config["ORDER_SIGN_HOURS"])
+def sign_due(issued_at: datetime, deadline_days: int) -> datetime:
+    """签收 limit, counted in working time (DOMAIN.md: never on a holiday, never after the feedback limit):
+    ORDER_SIGN_HOURS office hours (08:30–17:30 China time on working days per the work calendar, adjusted
+    working days included) after issue, carried over to the next working day; never later than the feedback
+    limit of an order with ``deadline_days`` (a same-day order: by the end of that day).
+    The default 9 hours is one working day: issued Monday 10:00, sign by Tuesday 10:00."""
+    local = to_local(issued_at).replace(tzinfo=None)
+    due = add_working_hours(local, current_app.config["ORDER_SIGN_HOURS"])
+    due = due.replace(tzinfo=LOCAL).astimezone(timezone.utc).replace(tzinfo=None)
+    return min(due, feedback_due(issued_at, deadline_days))
 
 
 def overdue_clause(now: datetime):
@@ -98,7 +107,8 @@ def issue_dispatch_order(case: Case, *, actor, department_id: int, co_department
     order = DispatchOrder(number=f"{county.prefix or 'XX'}-ZL-{year}-{serial:04d}", case_id=case.id,
                           issued_by_id=actor.id, department_id=department_id, priority=priority,
                           instructions=instructions.strip(), deadline_days=deadline_days, issued_at=now,
-                          sign_due_at=sign_due(now), feedback_due_at=feedback_due(now, deadline_days),
+                          sign_due_at=sign_due(now, deadline_days),
+                          feedback_due_at=feedback_due(now, deadline_days),
                           status=S.issued)
     for column in ("city_id", "county_id", "town_id", "village_id", "grid_id"):
         setattr(order, column, getattr(case, column))

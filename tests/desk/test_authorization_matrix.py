@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from desk.demo.seed import DEMO_PASSWORD, seed_demo
 from desk.extensions import db
-from desk.models import Case, Department, Level, OrgUnit, Person, Role, Room, Site, Ticket, User, Visit
+from desk.models import CalendarDay, Case, Department, Level, OrgUnit, Person, Role, Room, Site, Ticket, User, Visit
 from intake.cases.models import Attachment
 from outreach.assignments.models import AssignmentStatus, OutreachAssignment
 from outreach.mediation.models import Mediation
@@ -32,6 +32,8 @@ ROUTES = {
     "core.index": "own", "core.home": "own", "core.healthz": "public", "core.notifications": "list",
     "core.mark_notifications_read": "own", "auth.login": "own", "auth.logout": "own", "auth.change_language": "own",
     "admin.users": "list", "admin.new_user": "list", "admin.org_tree": "list", "admin.edit_user": "object",
+    # the holiday calendar is national (no place to scope by): every administrator's own
+    "admin.holidays": "list", "admin.delete_holiday": "list",
     "intake.reception": "list", "intake.lookup": "list", "intake.case_list": "list", "intake.case_export": "list",
     "intake.case_detail": "object", "intake.case_action": "object", "intake.case_attachment": "object",
     "intake.case_document": "object", "intake.reveal_id": "object", "intake.queue_board": "list",
@@ -101,6 +103,7 @@ def _objects(county: OrgUnit) -> dict:
         "callback_id": _first(sa.select(Callback.id).where(Callback.county_id == county.id)),
         "summary_id": _first(sa.select(MonthlySummary.id).where(MonthlySummary.unit_id == county.id)),
         "user_id": db.session.scalar(sa.select(User.id).where(User.username == "reception")),
+        "day_id": _first(sa.select(CalendarDay.id).order_by(CalendarDay.id)) or 1,
         "key": "0" * 32,
     }
     assert all(v is not None for v in values.values()), values
