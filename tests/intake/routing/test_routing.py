@@ -35,7 +35,7 @@ def test_route_within_15_days_of_receipt_and_refused_after(app, world, clock):
     assert route.routed_on == date(2026, 10, 8) and route.status == RouteStatus.pending
     assert route.from_unit_id == world.town.id
     clock("2026-10-09 09:00")
-    with pytest.raises(DomainError, match="15-day"):
+    with pytest.raises(DomainError, match="2026-10-08"):
         _route(world, other, reception, None)
     assert _audits("case", case.id, "route") and not _audits("case", other.id, "route")
 
@@ -166,7 +166,7 @@ def test_escalation_village_town_county_and_refused_beyond(app, world, clock):
     assert (case.level, case.owner_unit_id) == (Level.town, world.town.id)
     routing.escalate_case(case, actor=reception, reason="涉及多个部门")
     assert (case.level, case.owner_unit_id) == (Level.county, world.county.id)
-    with pytest.raises(DomainError, match="further"):
+    with pytest.raises(DomainError):
         routing.escalate_case(case, actor=reception, reason="再上报")
     assert case.reference == reference
     entries = _audits("case", case.id, "escalate")
