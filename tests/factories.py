@@ -128,6 +128,7 @@ def make_case(world: World, *, person: Person | None = None, unit: OrgUnit | Non
               demand_branch: DemandBranch | None = None) -> Case:
     """A registered case with its first visit, clocks started (through the real clock service)."""
     from desk.cases import new_reference, new_tracking_code, start_case_clocks
+    from intake.routing.services import set_first_owner
     unit = unit or world.village
     person = person or make_person(world, unit=unit)
     county = db.session.get(OrgUnit, unit.county_id)
@@ -139,6 +140,7 @@ def make_case(world: World, *, person: Person | None = None, unit: OrgUnit | Non
                 created_at=datetime.combine(received_on, datetime.min.time()).replace(hour=2))
     case.place_at(unit)
     start_case_clocks(case, received_on)
+    set_first_owner(case, actor=created_by)
     case.parties.append(CaseParty(person=person, role="petitioner"))
     db.session.add(case)
     db.session.flush()

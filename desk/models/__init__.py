@@ -3,7 +3,7 @@ from desk.models.audit import AuditEntry, Notification
 from desk.models.calendar import CalendarDay, DayKind
 from desk.models.cases import (ACCUSATION_ROUTES, BRANCH_ROUTES, HANDLING_STATUSES, LITIGATION_ROUTES,
                                OPEN_STATUSES, REPLIED_STATUSES, Case, CaseParty, CaseStage, CaseStatus, Channel,
-                               DemandBranch, Outcome, PetitionType, Route, StageKind, Visit)
+                               DemandBranch, GRADE_ORDER, CaseGrade, Outcome, PetitionType, Route, StageKind, Visit)
 from desk.models.org import LEVEL_ORDER, Category, Department, Level, OrgUnit, PlaceMixin, Room, Site, SiteLevel
 from desk.models.people import Person
 from desk.models.counters import Counter, next_number
@@ -14,7 +14,7 @@ from desk.models.users import Role, User, UserRole
 
 __all__ = ["CalendarDay", "DayKind", "JobLock", "JobRun", "Counter", "next_number", "AuditEntry", "Notification", "OPEN_STATUSES", "HANDLING_STATUSES",
            "REPLIED_STATUSES", "ACCUSATION_ROUTES", "BRANCH_ROUTES", "LITIGATION_ROUTES", "Case", "CaseParty",
-           "CaseStage", "CaseStatus", "Route", "StageKind", "Channel",
+           "CaseStage", "CaseStatus", "Route", "StageKind", "GRADE_ORDER", "CaseGrade", "Channel",
            "DemandBranch", "Outcome", "PetitionType", "Visit", "LEVEL_ORDER", "Category", "Department",
            "Level", "OrgUnit", "PlaceMixin", "Room", "Site", "SiteLevel", "Person", "Role", "User", "UserRole",
            "Ticket", "TicketStatus", "LoginThrottle"]

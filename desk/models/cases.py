@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.enums import TitledEnum, enum_column
 from desk.extensions import db
-from desk.models.org import Category, OrgUnit, PlaceMixin, Site
+from desk.models.org import Category, Department, Level, OrgUnit, PlaceMixin, Site
 from desk.models.people import Person
 from desk.models.users import User
 from desk.timeutil import utcnow
@@ -147,6 +147,21 @@ class Channel(TitledEnum):
                 "hotline": _l("Hotline transfer"), "outreach": _l("Outreach")}
 
 
+class CaseGrade(TitledEnum):
+    """一般 / 较大 / 重大: group size, risk, sensitivity (DOMAIN.md); set at registration, raisable."""
+
+    general = "general"
+    major = "major"
+    serious = "serious"
+
+    @staticmethod
+    def __titles__():
+        return {"general": _l("General (一般)"), "major": _l("Major (较大)"), "serious": _l("Serious (重大)")}
+
+
+GRADE_ORDER = [CaseGrade.general, CaseGrade.major, CaseGrade.serious]
+
+
 class Case(PlaceMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(sa.String(24), unique=True)
@@ -191,6 +206,17 @@ class Case(PlaceMixin, db.Model):
     closed_on: Mapped[date | None]
     # The running clock's due date (registration, handling, review or re-review), for "overdue / due soon".
     next_due: Mapped[date | None]
+
+    # Routing and ownership (intake/routing)
+    owner_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("org_unit.id"), index=True)
+    handling_department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("department.id"), index=True)
+    level: Mapped[Level] = mapped_column(enum_column(Level), default=Level.town, server_default="town")
+    grade: Mapped[CaseGrade] = mapped_column(enum_column(CaseGrade), default=CaseGrade.general,
+                                             server_default="general")
+    leader_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    owner_unit: Mapped[OrgUnit | None] = relationship(foreign_keys=[owner_unit_id])
+    handling_department: Mapped[Department | None] = relationship()
+    leader: Mapped[User | None] = relationship(foreign_keys=[leader_id])
 
     category: Mapped[Category] = relationship(lazy="joined")
     site: Mapped[Site | None] = relationship()

@@ -1,5 +1,6 @@
 """Forms for the case actions and the case list filters."""
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -64,5 +65,12 @@ class CaseFilterForm(FlaskForm):
                          validators=[Optional()])
     start = DateField(_l("Received from"), validators=[Optional(), plausible_date])
     end = DateField(_l("Received until"), validators=[Optional(), plausible_date])
+    owner = SelectField(_l("Owner"), coerce=lambda v: int(v) if str(v).isdigit() and len(str(v)) <= 10 else None,
+                        validators=[Optional()])
 
-    FIELDS = ("q", "status", "category_id", "channel", "overdue", "due_days", "repeat", "start", "end")
+    FIELDS = ("q", "status", "category_id", "channel", "overdue", "due_days", "repeat", "start", "end", "owner")
+
+    def __init__(self, *args, **kwargs):
+        from intake.routing.services import owner_choices
+        super().__init__(*args, **kwargs)
+        self.owner.choices = [("", "—")] + owner_choices(current_user)

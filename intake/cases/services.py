@@ -5,12 +5,12 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from desk.access import scope_clause
+from desk.access import scope_clause, unit_column
 from desk.spreadsheets import SafeCsvWriter
 from desk.crypto import lookup_hash
 from desk.extensions import db
 from desk.idnumber import normalize_phone
-from desk.models import OPEN_STATUSES, Case, CaseParty, CaseStatus, Channel, Person, Visit
+from desk.models import OPEN_STATUSES, Case, CaseParty, CaseStatus, Channel, OrgUnit, Person, Visit
 
 PAGE = 50
 
@@ -26,6 +26,7 @@ class CaseFilters:
     repeat: bool = False
     start: date | None = None
     end: date | None = None
+    owner_id: int | None = None   # 首接负责: cases owned by this org unit or a unit inside it
 
 
 def filtered_cases(user, filters: CaseFilters, today: date, soon_days: int = 3):
@@ -53,7 +54,17 @@ def filtered_cases(user, filters: CaseFilters, today: date, soon_days: int = 3):
         stmt = stmt.where(Case.received_on <= filters.end)
     if filters.q:
         stmt = stmt.where(_search(filters.q.strip()))
+    if filters.owner_id:
+        stmt = stmt.where(owned_within(filters.owner_id))
     return stmt
+
+
+def owned_within(unit_id: int):
+    """SQL: the case's owner is this unit or lies inside it (a town's cases include its villages')."""
+    unit = db.session.get(OrgUnit, unit_id)
+    if unit is None:
+        return sa.false()
+    return Case.owner_unit_id.in_(sa.select(OrgUnit.id).where(unit_column(OrgUnit, unit.level) == unit.id))
 
 
 def _search(q: str):

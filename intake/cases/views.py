@@ -198,7 +198,7 @@ def _filters() -> tuple[CaseFilterForm, CaseFilters]:
         q=form.q.data or "", status=_valid(form.status) or "",
         category_id=_valid(form.category_id), channel=_valid(form.channel) or "", clock=_valid(form.overdue) or "",
         due_days=_valid(form.due_days), repeat=_valid(form.repeat) == "1",
-        start=_valid(form.start), end=_valid(form.end))
+        start=_valid(form.start), end=_valid(form.end), owner_id=_valid(form.owner))
     return form, filters
 
 

@@ -16,6 +16,7 @@ from desk.models import (REPLIED_STATUSES, Case, CaseParty, Category, Channel, D
                          Site, Visit)
 from desk.timeutil import local_today
 from intake.reception.repeat import matter_similarity
+from intake.routing.services import set_first_owner
 
 MAX_REPRESENTATIVES = 5
 
@@ -180,6 +181,7 @@ def _new_case(*, actor, site, data: VisitInput, person: Person, received_on: dat
                 head_count=data.head_count, created_by_id=getattr(actor, "id", None))
     case.place_at(data.place)
     cases.start_case_clocks(case, received_on)
+    set_first_owner(case, site=site, actor=actor)
     case.parties.append(CaseParty(person=person, role="petitioner"))
     db.session.add(case)
     db.session.flush()

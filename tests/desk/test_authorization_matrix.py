@@ -19,6 +19,7 @@ from desk.demo.seed import DEMO_PASSWORD, seed_demo
 from desk.extensions import db
 from desk.models import CalendarDay, Case, Department, Level, OrgUnit, Person, Role, Room, Site, Ticket, User, Visit
 from intake.cases.models import Attachment
+from intake.routing.models import CaseRoute
 from outreach.assignments.models import AssignmentStatus, OutreachAssignment
 from outreach.mediation.models import Mediation
 from referrals.offers.models import Referral
@@ -38,7 +39,8 @@ ROUTES = {
     "intake.case_detail": "object", "intake.case_action": "object", "intake.case_attachment": "object",
     "intake.case_document": "object", "intake.reveal_id": "object", "intake.queue_board": "list",
     "intake.queue_display": "list", "intake.call_next": "object", "intake.ticket_action": "object",
-    "intake.registered": "object",
+    "intake.registered": "object", "intake.case_routing": "object", "intake.routing_action": "object",
+    "intake.routed_cases": "list", "intake.route_detail": "object", "intake.route_action": "object",
     "outreach.requests": "list", "outreach.request_detail": "object", "outreach.request_action": "object",
     "outreach.assignment_action": "object", "outreach.field_intake": "object", "outreach.record_service": "object",
     "outreach.start_mediation": "object", "outreach.measures": "list", "outreach.mediation_detail": "object",
@@ -62,7 +64,7 @@ MEMBER_ROUTES = {"referrals.referral_action", "outreach.assignment_action", "out
                  "outreach.record_service", "outreach.mediation_detail", "outreach.mediation_action",
                  "outreach.agreement_pdf"}
 DEPARTMENT_ROUTES = {"referrals.order_detail", "referrals.order_action", "referrals.order_evidence",
-                     "referrals.order_sheet"}
+                     "referrals.order_sheet", "intake.route_detail", "intake.route_action"}
 OUTSIDER_ROLES = [Role.receptionist, Role.talent, Role.commander, Role.department_officer, Role.official,
                   Role.callback_staff, Role.admin]
 REFUSED = {403, 404}
@@ -105,6 +107,9 @@ def _objects(county: OrgUnit) -> dict:
         "user_id": db.session.scalar(sa.select(User.id).where(User.username == "reception")),
         "day_id": _first(sa.select(CalendarDay.id).order_by(CalendarDay.id)) or 1,
         "key": "0" * 32,
+        # a routing to the demo officer's department (人社局), so another department's officer is refused
+        "route_id": _first(sa.select(CaseRoute.id).join(User, User.department_id == CaseRoute.department_id)
+                           .where(User.username == "officer").order_by(CaseRoute.id)),
     }
     assert all(v is not None for v in values.values()), values
     return values

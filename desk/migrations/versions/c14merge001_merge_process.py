@@ -1,0 +1,20 @@
+"""join the branches of issue 4 of 9: the staged process, entered official holidays, routing and ownership
+
+Revision ID: c14merge001
+Revises: c14stage01, c14cal0001, c14route01
+Create Date: 2026-12-03 13:20:00
+
+"""
+
+revision = 'c14merge001'
+down_revision = ('c14stage01', 'c14cal0001', 'c14route01')
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
