@@ -218,6 +218,10 @@ def update_party(mediation: Mediation, party: MediationParty, *, actor, name: st
     _require_ongoing(mediation)
     if party.mediation_id != mediation.id:
         raise DomainError(_l("This party is not in this mediation."))
+    # The edit form never shows the stored ID number or phone in full: left blank, they are kept.
+    for secret in ("id_number", "phone"):
+        if not (fields.get(secret) or "").strip():
+            fields[secret] = getattr(party, secret) or ""
     changed = _apply_details(party, name=name, details=details, **fields)
     db.session.flush()
     # The changed field names only: the audit log never holds the ID number, phone or address.

@@ -121,6 +121,7 @@ def _forms(mediation: Mediation, edit_party: MediationParty | None = None, **ove
     if edit_party is not None:
         party_form.party_id.data = str(edit_party.id)
         party_form.sex.data = edit_party.sex or ""
+        party_form.id_number.data = party_form.phone.data = ""  # never shown in full (DESIGN.md, personal data)
     extend_form = ExtendMediationForm(formdata=None)
     extend_form.consent_a_on.data = extend_form.consent_b_on.data = local_today()
     extend_form.consent_a_by.data = "、".join(p.name for p in mediation.parties if p.side == "a")

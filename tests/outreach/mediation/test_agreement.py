@@ -170,7 +170,10 @@ def test_the_pages_show_details_consents_and_the_due_date(login_as, world, case,
     page = client.get(f"/outreach/mediations/{mediation.id}").get_data(as_text=True)
     assert 'data-testid="party-missing"' in page and "台山市台城街道人民调解委员会" in page
     assert 'data-testid="mediation-due"' in page and page.count('data-testid="consent"') == 2
-    other = mediation.parties[1]
+    petitioner, other = mediation.parties
+    edit = client.get(f"/outreach/mediations/{mediation.id}?party={petitioner.id}").get_data(as_text=True)
+    assert petitioner.id_number not in edit and petitioner.id_masked in edit and "13800138000" not in edit
+    assert client.get(f"/outreach/mediations/{mediation.id}?party=abc").status_code == 404
     bad = client.post(f"/outreach/mediations/{mediation.id}/party", data={
         "party_id": str(other.id), "name": "李国强", "sex": "M", "age": "", "ethnicity": "汉族",
         "occupation": "个体经营者", "address": "桥湖路5号", "id_number": "44078119800101001", "phone": ""})
