@@ -77,6 +77,12 @@ def missing_details(party: MediationParty) -> list[str]:
     return missing
 
 
+def _plausible(day: date | None, field: str) -> None:
+    """A date a clerk could mean; a typo like year 9999 is refused here, not by the deadline arithmetic."""
+    if day is not None and not 2000 <= day.year <= 2100:
+        raise DomainError(_l("Check the year of this date."), field=field)
+
+
 def default_committee(case: Case) -> str:
     """The committee of the case's town (or county), e.g. 台山市台城街道人民调解委员会."""
     county = db.session.get(OrgUnit, case.county_id) if case.county_id else None
@@ -99,6 +105,7 @@ def _check_consents(consents: list[Consent], *, not_after: date | None) -> dict[
             raise DomainError(_l("Record who gave this side's consent."), field=f"consent_{side}_by")
         if consent.given_on is None:
             raise DomainError(_l("Enter the date of the consent."), field=f"consent_{side}_on")
+        _plausible(consent.given_on, f"consent_{side}_on")
         if not_after is not None and consent.given_on > not_after:
             raise DomainError(_l("Consent must be given before the mediation starts."), field=f"consent_{side}_on")
         if not isinstance(consent.method, ConsentMethod):
@@ -137,6 +144,7 @@ def start_mediation(case: Case, *, actor, mediator: Talent | None, on: date, con
         raise DomainError(_l("Choose a mediator of this county."), field="mediator_id")
     if on is None:
         raise DomainError(_l("Enter the start date."), field="started_on")
+    _plausible(on, "started_on")
     by_side = _check_consents(consents, not_after=on)
     mediation = Mediation(case_id=case.id, mediator_id=mediator.id, started_on=on, status=M.ongoing,
                           created_by_id=getattr(actor, "id", None), committee=(committee or "").strip()[:200]
@@ -175,6 +183,7 @@ def extend_mediation(mediation: Mediation, *, actor, new_due: date | None, conse
     current = usual_completion(mediation)
     if new_due is None:
         raise DomainError(_l("Enter the new completion date."), field="new_due")
+    _plausible(new_due, "new_due")
     if new_due <= current:
         raise DomainError(_l("The new date must be after the current one (%(date)s).", date=current.isoformat()),
                           field="new_due")
@@ -254,6 +263,8 @@ def _apply_details(party: MediationParty, *, name: str, details: str = "", is_or
             digits = validate_phone(phone)
         except InvalidPhoneNumber as err:
             raise DomainError(err.message, field="phone") from None
+    if birth_date is not None and not 1900 <= birth_date.year <= 2100:
+        raise DomainError(_l("Check the year of this date."), field="birth_date")
     if birth_date is not None and checked is not None and birth_date != checked.birth_date:
         raise DomainError(_l("The birth date differs from the one in the ID number."), field="birth_date")
     values = {"name": name.strip(), "details": (details or "").strip(), "is_organization": bool(is_organization),
@@ -305,6 +316,8 @@ def record_agreement(mediation: Mediation, *, actor, facts: str, disputes: str, 
         raise DomainError(_l("Name the people's mediation committee that seals the agreement."))
     if agreed_on is None:
         raise DomainError(_l("Enter the date of the agreement."), field="agreed_on")
+    _plausible(agreed_on, "agreed_on")
+    _plausible(performance_deadline, "performance_deadline")
     required = {"facts": facts, "disputes": disputes, "responsibilities": responsibilities, "terms": terms,
                 "performance_method": performance_method}
     for field, value in required.items():

@@ -65,8 +65,8 @@ def _mediation_panel(case: Case):
     staff = current_user.has_role(Role.receptionist, Role.commander, Role.admin) and case.status in OPEN_STATUSES
     # An accusation is never mediated: staff see why instead of the start form.
     accusation = staff and case.petition_type == PetitionType.accusation
-    can_start = (staff and not accusation and (mediation is None or mediation.status in (MediationStatus.no_agreement,
-                                                                MediationStatus.terminated)))
+    can_start = staff and not accusation and (
+        mediation is None or mediation.status in (MediationStatus.no_agreement, MediationStatus.terminated))
     if mediation is None and outreach is None and not can_start and not accusation:
         return None
     form = _start_form(case, formdata=None) if can_start else None

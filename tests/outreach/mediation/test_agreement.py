@@ -221,3 +221,15 @@ def test_the_case_page_offers_no_mediation_for_an_accusation_and_a_refused_start
     body = no_mediator.get_data(as_text=True)
     assert no_mediator.status_code == 400 and "李国强" in body and 'id="field-mediator_id"' in body
     assert "has-error" in body and service.mediation_of(demand) is None
+
+
+def test_an_impossible_year_is_refused_next_to_its_field(world, staff, case, mediator):
+    far = date(9999, 12, 31)
+    with pytest.raises(DomainError) as err:
+        service.start_mediation(case, actor=staff, mediator=mediator, on=far, consents=mediation_consents(STARTED))
+    assert err.value.field == "started_on"
+    mediation = service.start_mediation(case, actor=staff, mediator=mediator, on=STARTED,
+                                        consents=mediation_consents(STARTED))
+    with pytest.raises(DomainError) as err:
+        service.extend_mediation(mediation, actor=staff, new_due=far, consents=mediation_consents(STARTED))
+    assert err.value.field == "new_due"
