@@ -165,3 +165,19 @@ def make_talent(world: World, name: str = "调解员甲", *, role: str = "mediat
     db.session.add(talent)
     db.session.flush()
     return talent
+
+
+def mediation_consents(on: date, a: str = "申请人", b: str = "被申请人") -> list:
+    """Both sides' recorded consent to mediate (or to an extension), given on ``on``."""
+    from outreach.mediation.models import ConsentMethod
+    from outreach.mediation.services import Consent
+    return [Consent("a", a, on, ConsentMethod.application), Consent("b", b, on, ConsentMethod.written)]
+
+
+def make_mediation(world: World, case: Case | None = None, *, mediator=None, actor: User | None = None,
+                   on: date = date(2026, 11, 25)):
+    """A mediation under way, both sides' consent recorded, with a mediator of the case's county."""
+    from outreach.mediation.services import start_mediation
+    case = case or make_case(world)
+    mediator = mediator or make_talent(world, "调解员乙")
+    return start_mediation(case, actor=actor, mediator=mediator, on=on, consents=mediation_consents(on))

@@ -124,8 +124,8 @@ def _outreach_assignment(world):
 
 def _mediation(world):
     from datetime import date
-    from outreach.mediation.services import start_mediation
-    mediation = start_mediation(make_case(world), actor=None, mediator=None, on=date(2026, 11, 25))
+    from tests.factories import make_mediation
+    mediation = make_mediation(world, make_case(world), on=date(2026, 11, 25))
     db.session.commit()
     return mediation.id
 

@@ -9,13 +9,14 @@ from outreach.mediation.models import Mediation, MediationStatus
 
 
 def render_agreement(mediation: Mediation, locale: str | None = None) -> bytes:
-    """The agreement with every element the People's Mediation Law (art. 29) requires, as PDF bytes."""
+    """The agreement with every element the People's Mediation Law (art. 29) requires, as PDF bytes: each
+    party's details and signature/fingerprint block, the mediator's signature, the committee's seal, the
+    effect clause, the copies (one per party plus one kept) and the judicial-confirmation note (art. 33)."""
     if mediation.status != MediationStatus.agreement:
         raise DomainError(_l("There is no agreement to print."))
 
     def render():
-        parties = {side: [p for p in mediation.parties if p.side == side] for side in ("a", "b")}
-        return render_template("pdf/mediation_agreement.html", m=mediation, case=mediation.case, parties=parties,
+        return render_template("pdf/mediation_agreement.html", m=mediation, case=mediation.case,
                                title=_l("People's mediation agreement"))
     if locale:
         with force_locale(locale):

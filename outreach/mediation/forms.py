@@ -1,21 +1,65 @@
 """Forms of a mediation: start it, add a party, record a session, the agreement, end without one."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from outreach.mediation.models import MediationStatus
+from outreach.mediation.models import ConsentMethod, MediationStatus
+from outreach.mediation.services import Consent
+
+CONSENT_METHODS = [(m.value, m.title) for m in ConsentMethod]
 
 
-class StartMediationForm(FlaskForm):
+class ConsentFields(FlaskForm):
+    """Both sides' consent: who gave it, when, how (to mediate, or to one extension)."""
+    consent_a_by = StringField(_l("Party A's consent given by"), validators=[DataRequired(), Length(max=200)])
+    consent_a_on = DateField(_l("Party A's consent on"), validators=[InputRequired()])
+    consent_a_method = SelectField(_l("How Party A consented"), choices=CONSENT_METHODS)
+    consent_b_by = StringField(_l("Party B's consent given by"), validators=[DataRequired(), Length(max=200)])
+    consent_b_on = DateField(_l("Party B's consent on"), validators=[InputRequired()])
+    consent_b_method = SelectField(_l("How Party B consented"), choices=CONSENT_METHODS)
+
+    def consents(self) -> list[Consent]:
+        return [Consent(side=side, given_by=getattr(self, f"consent_{side}_by").data or "",
+                        given_on=getattr(self, f"consent_{side}_on").data,
+                        method=ConsentMethod(getattr(self, f"consent_{side}_method").data))
+                for side in ("a", "b")]
+
+
+class StartMediationForm(ConsentFields):
     mediator_id = SelectField(_l("Mediator"), coerce=int, default=0)
     started_on = DateField(_l("Started on"), validators=[InputRequired()])
+    committee = StringField(_l("People's mediation committee"), validators=[Length(max=200)])
+
+
+class ExtendMediationForm(ConsentFields):
+    new_due = DateField(_l("New completion date"), validators=[InputRequired()])
 
 
 class PartyForm(FlaskForm):
-    side = SelectField(_l("Side"), choices=[("a", _l("Party A")), ("b", _l("Party B"))])
+    """Add a party (no party_id) or complete one's details: what the agreement states of each party."""
+    party_id = HiddenField()
+    side = SelectField(_l("Side"), choices=[("a", _l("Party A")), ("b", _l("Party B"))], default="a")
+    is_organization = BooleanField(_l("An organization (company, unit)"))
     name = StringField(_l("Name or organization"), validators=[DataRequired(), Length(max=200)])
-    details = StringField(_l("Details (address, representative)"), validators=[Length(max=300)])
+    sex = SelectField(_l("Sex"), choices=[("", "—"), ("M", _l("male")), ("F", _l("female"))], default="")
+    birth_date = DateField(_l("Birth date"), validators=[Optional()])
+    age = IntegerField(_l("Age"), validators=[Optional(), NumberRange(min=0, max=130)])
+    ethnicity = StringField(_l("Ethnicity"), validators=[Length(max=40)])
+    occupation = StringField(_l("Occupation or work unit"), validators=[Length(max=200)])
+    address = StringField(_l("Address"), validators=[Length(max=300)])
+    representative = StringField(_l("Legal representative or person in charge"), validators=[Length(max=100)])
+    id_number = StringField(_l("Resident ID number"), validators=[Length(max=30)])
+    phone = StringField(_l("Phone"), validators=[Length(max=30)])
+    details = StringField(_l("Other details"), validators=[Length(max=300)])
+
+    def details_kwargs(self) -> dict:
+        return {"name": self.name.data or "", "details": self.details.data or "",
+                "is_organization": bool(self.is_organization.data), "sex": self.sex.data or None,
+                "birth_date": self.birth_date.data, "age": self.age.data, "ethnicity": self.ethnicity.data or "",
+                "occupation": self.occupation.data or "", "address": self.address.data or "",
+                "representative": self.representative.data or "", "id_number": self.id_number.data or "",
+                "phone": self.phone.data or ""}
 
 
 class SessionForm(FlaskForm):
@@ -41,7 +85,6 @@ class AgreementForm(FlaskForm):
     performance_method = TextAreaField(_l("How it is carried out"), validators=[DataRequired(), Length(max=2000)])
     performance_deadline = DateField(_l("Carried out by"), validators=[InputRequired()])
     agreed_on = DateField(_l("Agreed on"), validators=[InputRequired()])
-    copies = IntegerField(_l("Copies"), validators=[InputRequired(), NumberRange(min=2, max=20)])
 
 
 class EndMediationForm(FlaskForm):

@@ -2,8 +2,11 @@
 
 The agreement's contents follow the People's Mediation Law, art. 29: the parties' details; the main facts,
 points in dispute and each party's responsibility; what was agreed, and how and by when it is carried out;
-signed by both parties and the mediator; one copy per party plus one kept by the mediation committee.
+signed, sealed or fingerprinted by every party, signed by the mediator and sealed by the named people's
+mediation committee; one copy per party plus one kept by the committee. Mediation and each extension need
+both sides' consent, recorded. Accusations are never mediated.
 Judicial confirmation may be applied for within 30 days of the agreement taking effect (art. 33)."""
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -13,10 +16,12 @@ from desk import cases
 from desk.audit import record_audit
 from desk.errors import DomainError
 from desk.extensions import db
-from desk.models import OPEN_STATUSES, Case, OrgUnit, next_number
+from desk.idnumber import InvalidIdNumber, InvalidPhoneNumber, validate_phone, validate_resident_id
+from desk.models import OPEN_STATUSES, Case, OrgUnit, PetitionType, next_number
 from desk.notify import notify
 from outreach.mediation.machines import MEDIATION_MACHINE
-from outreach.mediation.models import Mediation, MediationParty, MediationSession, MediationStatus as M
+from outreach.mediation.models import (ConsentMethod, Mediation, MediationConsent, MediationParty, MediationSession,
+                                       MediationStatus as M)
 from referrals.talent.models import Talent
 
 
@@ -27,12 +32,105 @@ def mediation_of(case: Case) -> Mediation | None:
 
 
 def usual_completion(mediation: Mediation) -> date:
-    """One month from the start, extendable with both parties' consent (DOMAIN.md clock table)."""
-    return cases.due("mediation", mediation.started_on)
+    """One month from the start, or the date both sides last consented to extend it to (DOMAIN.md clock table)."""
+    return mediation.due_on or cases.due("mediation", mediation.started_on)
 
 
-def start_mediation(case: Case, *, actor, mediator: Talent | None, on: date) -> Mediation:
-    """Open a mediation for an open case; the parties are the case's petitioners (side a) and the other party."""
+@dataclass(frozen=True)
+class Consent:
+    """One side's recorded consent: who gave it, when, and how."""
+    side: str
+    given_by: str
+    given_on: date | None
+    method: ConsentMethod | None
+
+
+class PartyDetailsMissing(DomainError):
+    """The agreement cannot be recorded: some party lacks details art. 29 requires ({party name: [fields]})."""
+
+    def __init__(self, message, missing: dict[str, list[str]]):
+        super().__init__(message)
+        self.missing = missing
+
+
+PERSON_DETAILS = ("sex", "age", "ethnicity", "occupation", "address")
+ORGANIZATION_DETAILS = ("address", "representative")
+DETAIL_TITLES = {"sex": _l("sex"), "age": _l("age or birth date"), "ethnicity": _l("ethnicity"),
+                 "occupation": _l("occupation or unit"), "address": _l("address"),
+                 "representative": _l("legal representative or person in charge")}
+
+
+def missing_details(party: MediationParty) -> list[str]:
+    """The details the agreement must state of this party that are still blank (人民调解法 art. 29)."""
+    if party.is_organization:
+        return [f for f in ORGANIZATION_DETAILS if not (getattr(party, f) or "").strip()]
+    missing = []
+    for name in PERSON_DETAILS:
+        if name == "sex":
+            blank = party.sex not in ("M", "F")
+        elif name == "age":
+            blank = party.birth_date is None and party.age is None
+        else:
+            blank = not (getattr(party, name) or "").strip()
+        if blank:
+            missing.append(name)
+    return missing
+
+
+def _plausible(day: date | None, field: str) -> None:
+    """A date a clerk could mean; a typo like year 9999 is refused here, not by the deadline arithmetic."""
+    if day is not None and not 2000 <= day.year <= 2100:
+        raise DomainError(_l("Check the year of this date."), field=field)
+
+
+def default_committee(case: Case) -> str:
+    """The committee of the case's town (or county), e.g. 台山市台城街道人民调解委员会."""
+    county = db.session.get(OrgUnit, case.county_id) if case.county_id else None
+    town = db.session.get(OrgUnit, case.town_id) if case.town_id else None
+    return "".join(u.name for u in (county, town) if u is not None) + "人民调解委员会"
+
+
+def refuse_accusation(case: Case) -> None:
+    """Accusations go to the competent body, never to mediation: the accused is never a party or copy holder."""
+    if case.petition_type == PetitionType.accusation:
+        raise DomainError(_l("A report or accusation (检举控告类) is not mediated: it goes to the body competent to "
+                             "investigate, and the person accused is never a party to mediation."))
+
+
+def _check_consents(consents: list[Consent], *, not_after: date | None) -> dict[str, Consent]:
+    by_side = {c.side: c for c in consents if c.side in ("a", "b")}
+    for side in ("a", "b"):
+        consent = by_side.get(side)
+        if consent is None or not (consent.given_by or "").strip():
+            raise DomainError(_l("Record who gave this side's consent."), field=f"consent_{side}_by")
+        if consent.given_on is None:
+            raise DomainError(_l("Enter the date of the consent."), field=f"consent_{side}_on")
+        _plausible(consent.given_on, f"consent_{side}_on")
+        if not_after is not None and consent.given_on > not_after:
+            raise DomainError(_l("Consent must be given before the mediation starts."), field=f"consent_{side}_on")
+        if not isinstance(consent.method, ConsentMethod):
+            raise DomainError(_l("Choose how the consent was given."), field=f"consent_{side}_method")
+    return by_side
+
+
+def _add_consents(mediation: Mediation, consents: dict[str, Consent], *, actor, purpose: str,
+                  extends_to: date | None = None) -> list[dict]:
+    recorded = []
+    for side in ("a", "b"):
+        c = consents[side]
+        mediation.consents.append(MediationConsent(
+            purpose=purpose, side=side, given_by=c.given_by.strip(), given_on=c.given_on, method=c.method,
+            extends_to=extends_to, recorded_by_id=getattr(actor, "id", None)))
+        recorded.append({"side": side, "by": c.given_by.strip(), "on": c.given_on.isoformat(),
+                         "how": c.method.value})
+    return recorded
+
+
+def start_mediation(case: Case, *, actor, mediator: Talent | None, on: date, consents: list[Consent],
+                    committee: str = "") -> Mediation:
+    """Open a mediation for an open demand-type case once both sides' consent is recorded (人民调解法 art. 17);
+    the parties are the case's petitioners (side a) and the other party (side b)."""
+    refuse_accusation(case)
     if case.status not in OPEN_STATUSES:
         raise DomainError(_l("Only an open case can be mediated."))
     current = mediation_of(case)
@@ -40,42 +138,146 @@ def start_mediation(case: Case, *, actor, mediator: Talent | None, on: date) -> 
         raise DomainError(_l("This case is already in mediation."))
     if current is not None and current.status == M.agreement:
         raise DomainError(_l("This case already has a mediation agreement."))
-    if mediator is not None and (mediator.county_id != case.county_id or not mediator.active):
+    if mediator is None:
+        raise DomainError(_l("Choose the mediator: a member of the talent pool."), field="mediator_id")
+    if mediator.county_id != case.county_id or not mediator.active:
         raise DomainError(_l("Choose a mediator of this county."), field="mediator_id")
-    mediation = Mediation(case_id=case.id, mediator_id=mediator.id if mediator else None, started_on=on,
-                          status=M.ongoing, created_by_id=getattr(actor, "id", None), copies=3)
+    if on is None:
+        raise DomainError(_l("Enter the start date."), field="started_on")
+    _plausible(on, "started_on")
+    by_side = _check_consents(consents, not_after=on)
+    mediation = Mediation(case_id=case.id, mediator_id=mediator.id, started_on=on, status=M.ongoing,
+                          created_by_id=getattr(actor, "id", None), committee=(committee or "").strip()[:200]
+                          or default_committee(case), due_on=cases.due("mediation", on))
     for column in ("city_id", "county_id", "town_id", "village_id", "grid_id"):
         setattr(mediation, column, getattr(case, column))
     for person in case.petitioners:
-        sex = {"M": _l("male"), "F": _l("female")}.get(person.sex or "")
-        details = [str(sex) if sex else "", person.id_masked, person.phone_masked]
-        mediation.parties.append(MediationParty(side="a", person_id=person.id, name=person.name,
-                                                details=" ".join(d for d in details if d)))
+        party = MediationParty(side="a", person_id=person.id, name=person.name, sex=person.sex)
+        if person.id_number:
+            party.id_number = person.id_number
+            try:
+                checked = validate_resident_id(person.id_number, today=on)
+                party.birth_date, party.sex = checked.birth_date, party.sex or checked.sex
+            except InvalidIdNumber:
+                pass
+        party.phone = person.phone
+        mediation.parties.append(party)
     if case.other_party.strip():
         mediation.parties.append(MediationParty(side="b", name=case.other_party.strip(), details=""))
+    recorded = _add_consents(mediation, by_side, actor=actor, purpose="mediate")
     db.session.add(mediation)
     db.session.flush()
-    mediation.copies = _parties_count(mediation) + 1
+    mediation.copies = copies_needed(mediation)
+    record_audit(actor=actor, entity="mediation", entity_id=mediation.id, action="consent",
+                 detail={"purpose": "mediate", "consents": recorded})
     record_audit(actor=actor, entity="mediation", entity_id=mediation.id, action="start", to_state=M.ongoing,
-                 detail={"case": case.reference, "mediator": mediator.id if mediator else None})
+                 detail={"case": case.reference, "mediator": mediator.id, "committee": mediation.committee,
+                         "due": mediation.due_on.isoformat()})
     return mediation
 
 
-def _parties_count(mediation: Mediation) -> int:
-    return max(2, len({p.side for p in mediation.parties}) if mediation.parties else 2)
-
-
-def add_party(mediation: Mediation, *, actor, side: str, name: str, details: str = "") -> MediationParty:
+def extend_mediation(mediation: Mediation, *, actor, new_due: date | None, consents: list[Consent]) -> Mediation:
+    """Move the usual completion date, only with both sides' consent recorded for this extension
+    (人民调解工作规范: one month, extendable with the parties' consent)."""
     _require_ongoing(mediation)
+    current = usual_completion(mediation)
+    if new_due is None:
+        raise DomainError(_l("Enter the new completion date."), field="new_due")
+    _plausible(new_due, "new_due")
+    if new_due <= current:
+        raise DomainError(_l("The new date must be after the current one (%(date)s).", date=current.isoformat()),
+                          field="new_due")
+    by_side = _check_consents(consents, not_after=None)
+    for side in ("a", "b"):
+        if by_side[side].given_on < mediation.started_on:
+            raise DomainError(_l("Consent to an extension cannot be before the mediation started."),
+                              field=f"consent_{side}_on")
+    recorded = _add_consents(mediation, by_side, actor=actor, purpose="extend", extends_to=new_due)
+    mediation.due_on = new_due
+    db.session.flush()
+    record_audit(actor=actor, entity="mediation", entity_id=mediation.id, action="extend",
+                 detail={"from": current.isoformat(), "to": new_due.isoformat(), "consents": recorded})
+    return mediation
+
+
+def copies_needed(mediation: Mediation) -> int:
+    """One copy per party plus one kept by the committee (人民调解法 art. 29)."""
+    return len(mediation.parties) + 1
+
+
+def add_party(mediation: Mediation, *, actor, side: str, name: str, details: str = "", **fields) -> MediationParty:
+    """Another party, on side a (applicants) or b (respondents), with the details the agreement states."""
+    _require_ongoing(mediation)
+    refuse_accusation(mediation.case)
     if side not in ("a", "b"):
         raise DomainError(_l("Choose a side."), field="side")
-    if not (name or "").strip():
-        raise DomainError(_l("Enter the party's name."), field="name")
-    party = MediationParty(side=side, name=name.strip(), details=(details or "").strip())
+    party = MediationParty(side=side, name="", details="")
+    _apply_details(party, name=name, details=details, **fields)
     mediation.parties.append(party)
     db.session.flush()
-    record_audit(actor=actor, entity="mediation", entity_id=mediation.id, action="add_party", detail={"side": side})
+    mediation.copies = copies_needed(mediation)
+    record_audit(actor=actor, entity="mediation", entity_id=mediation.id, action="add_party",
+                 detail={"side": side, "party": party.id})
     return party
+
+
+def update_party(mediation: Mediation, party: MediationParty, *, actor, name: str, details: str = "",
+                 **fields) -> MediationParty:
+    """Correct or complete a party's details (only while the mediation is under way)."""
+    _require_ongoing(mediation)
+    if party.mediation_id != mediation.id:
+        raise DomainError(_l("This party is not in this mediation."))
+    # The edit form never shows the stored ID number or phone in full: left blank, they are kept.
+    for secret in ("id_number", "phone"):
+        if not (fields.get(secret) or "").strip():
+            fields[secret] = getattr(party, secret) or ""
+    changed = _apply_details(party, name=name, details=details, **fields)
+    db.session.flush()
+    # The changed field names only: the audit log never holds the ID number, phone or address.
+    record_audit(actor=actor, entity="mediation", entity_id=mediation.id, action="party_details",
+                 detail={"party": party.id, "fields": changed})
+    return party
+
+
+def _apply_details(party: MediationParty, *, name: str, details: str = "", is_organization: bool = False,
+                   sex: str | None = None, birth_date: date | None = None, age: int | None = None,
+                   ethnicity: str = "", occupation: str = "", address: str = "", representative: str = "",
+                   id_number: str = "", phone: str = "") -> list[str]:
+    """Validate and set a party's details; returns the names of the fields that changed."""
+    if not (name or "").strip():
+        raise DomainError(_l("Enter the party's name."), field="name")
+    if sex not in (None, "", "M", "F"):
+        raise DomainError(_l("Choose the sex."), field="sex")
+    if age is not None and not 0 <= age <= 130:
+        raise DomainError(_l("Enter an age between 0 and 130."), field="age")
+    number = (id_number or "").strip()
+    checked = None
+    if number:
+        try:
+            checked = validate_resident_id(number)
+        except InvalidIdNumber as err:
+            raise DomainError(err.message, field="id_number") from None
+    digits = None
+    if (phone or "").strip():
+        try:
+            digits = validate_phone(phone)
+        except InvalidPhoneNumber as err:
+            raise DomainError(err.message, field="phone") from None
+    if birth_date is not None and not 1900 <= birth_date.year <= 2100:
+        raise DomainError(_l("Check the year of this date."), field="birth_date")
+    if birth_date is not None and checked is not None and birth_date != checked.birth_date:
+        raise DomainError(_l("The birth date differs from the one in the ID number."), field="birth_date")
+    values = {"name": name.strip(), "details": (details or "").strip(), "is_organization": bool(is_organization),
+              "sex": None if is_organization else (sex or (checked.sex if checked else None)),
+              "birth_date": None if is_organization else (birth_date or (checked.birth_date if checked else None)),
+              "age": None if is_organization else age, "ethnicity": (ethnicity or "").strip(),
+              "occupation": (occupation or "").strip(), "address": (address or "").strip(),
+              "representative": (representative or "").strip(),
+              "id_number": checked.normalized if checked else None, "phone": digits}
+    changed = [key for key, value in values.items() if getattr(party, key) != value]
+    for key, value in values.items():
+        setattr(party, key, value)
+    return changed
 
 
 def record_session(mediation: Mediation, *, actor, held_on: date, place: str, parties_present: str,
@@ -103,10 +305,19 @@ def record_session(mediation: Mediation, *, actor, held_on: date, place: str, pa
 
 
 def record_agreement(mediation: Mediation, *, actor, facts: str, disputes: str, responsibilities: str, terms: str,
-                     performance_method: str, performance_deadline: date | None, agreed_on: date,
-                     copies: int | None = None) -> Mediation:
-    """The agreement: every element art. 29 requires; the 30-day judicial-confirmation clock starts."""
+                     performance_method: str, performance_deadline: date | None, agreed_on: date) -> Mediation:
+    """The agreement: every element art. 29 requires (each party's details, the mediator, the committee);
+    one copy per party plus one kept; the 30-day judicial-confirmation clock starts (art. 33)."""
     _require_ongoing(mediation)
+    refuse_accusation(mediation.case)
+    if mediation.mediator is None:
+        raise DomainError(_l("An agreement is signed by its mediator: choose the mediator first."))
+    if not (mediation.committee or "").strip():
+        raise DomainError(_l("Name the people's mediation committee that seals the agreement."))
+    if agreed_on is None:
+        raise DomainError(_l("Enter the date of the agreement."), field="agreed_on")
+    _plausible(agreed_on, "agreed_on")
+    _plausible(performance_deadline, "performance_deadline")
     required = {"facts": facts, "disputes": disputes, "responsibilities": responsibilities, "terms": terms,
                 "performance_method": performance_method}
     for field, value in required.items():
@@ -121,13 +332,16 @@ def record_agreement(mediation: Mediation, *, actor, facts: str, disputes: str, 
     sides = {p.side for p in mediation.parties}
     if sides != {"a", "b"}:
         raise DomainError(_l("An agreement needs a party on each side; add the other party first."))
-    minimum = _parties_count(mediation) + 1
-    copies = copies or minimum
-    if copies < minimum:
-        raise DomainError(_l("At least one copy per party plus one kept: %(n)s.", n=minimum), field="copies")
+    missing = {p.name: missing_details(p) for p in mediation.parties if missing_details(p)}
+    if missing:
+        listed = "; ".join(f"{name}: " + ", ".join(str(DETAIL_TITLES[f]) for f in fields)
+                           for name, fields in missing.items())
+        raise PartyDetailsMissing(_l("Complete every party's details before recording the agreement (%(missing)s).",
+                                     missing=listed), missing)
     for field, value in required.items():
         setattr(mediation, field, value.strip())
-    mediation.performance_deadline, mediation.agreed_on, mediation.copies = performance_deadline, agreed_on, copies
+    mediation.performance_deadline, mediation.agreed_on = performance_deadline, agreed_on
+    mediation.copies = copies_needed(mediation)
     mediation.ended_on = agreed_on
     mediation.judicial_confirmation_due = cases.due("judicial_confirmation", agreed_on)
     mediation.number = _agreement_number(mediation, agreed_on)

@@ -6,11 +6,11 @@ from flask_login import current_user
 from markupsafe import Markup
 import sqlalchemy as sa
 
-from desk.access import find_in_scope, get_in_scope, may_open, require_roles
+from desk.access import find_in_scope, get_in_scope, may_open, parse_id, require_roles
 from desk.audit import timeline
 from desk.errors import DomainError, show_on_form
 from desk.extensions import db
-from desk.models import OPEN_STATUSES, Case, Role
+from desk.models import OPEN_STATUSES, Case, PetitionType, Role
 from desk.panels import case_panel
 from desk.timeutil import local_today
 from outreach import bp
@@ -18,14 +18,17 @@ from outreach.assignments.models import OutreachAssignment
 from outreach.field.models import FollowUpCase
 from outreach.mediation import services as service
 from outreach.mediation.documents import render_agreement
-from outreach.mediation.forms import AgreementForm, EndMediationForm, PartyForm, SessionForm, StartMediationForm
-from outreach.mediation.models import Mediation, MediationStatus
+from outreach.mediation.forms import (AgreementForm, EndMediationForm, ExtendMediationForm, PartyForm, SessionForm,
+                                      StartMediationForm)
+from outreach.mediation.models import Mediation, MediationParty, MediationStatus
 from referrals.talent.models import Talent, TalentRole
 
 MEDIATORS = (Role.talent, Role.receptionist, Role.commander, Role.admin)
 ACTION_TITLES = {"start": _l("Mediation started"), "add_party": _l("Party added"), "session": _l("Session recorded"),
                  "agreement": _l("Agreement recorded"), "no_agreement": _l("No agreement"),
-                 "terminated": _l("Mediation terminated")}
+                 "terminated": _l("Mediation terminated"), "consent": _l("Consent to mediate recorded"),
+                 "extend": _l("Mediation extended with both sides' consent"),
+                 "party_details": _l("Party's details updated")}
 READERS = MEDIATORS + (Role.official,)
 
 
@@ -59,48 +62,72 @@ def _mediation_panel(case: Case):
     mediation = service.mediation_of(case)
     outreach = db.session.scalar(sa.select(OutreachAssignment).join(
         FollowUpCase, FollowUpCase.assignment_id == OutreachAssignment.id).where(FollowUpCase.case_id == case.id))
-    can_start = (current_user.has_role(Role.receptionist, Role.commander, Role.admin) and case.status in OPEN_STATUSES
-                 and (mediation is None or mediation.status in (MediationStatus.no_agreement,
-                                                                MediationStatus.terminated)))
-    if mediation is None and outreach is None and not can_start:
+    staff = current_user.has_role(Role.receptionist, Role.commander, Role.admin) and case.status in OPEN_STATUSES
+    # An accusation is never mediated: staff see why instead of the start form.
+    accusation = staff and case.petition_type == PetitionType.accusation
+    can_start = staff and not accusation and (
+        mediation is None or mediation.status in (MediationStatus.no_agreement, MediationStatus.terminated))
+    if mediation is None and outreach is None and not can_start and not accusation:
         return None
-    form = None
-    if can_start:
-        form = StartMediationForm(formdata=None)
-        form.mediator_id.choices = _mediators(case)
-        form.started_on.data = local_today()
+    form = _start_form(case, formdata=None) if can_start else None
     return Markup(render_template("outreach/mediation/_case_panel.html", case=case, mediation=mediation,
-                                  outreach=outreach, form=form))
+                                  outreach=outreach, form=form, accusation=accusation))
+
+
+def _start_form(case: Case, **kwargs) -> StartMediationForm:
+    form = StartMediationForm(**kwargs)
+    form.mediator_id.choices = _mediators(case)
+    if kwargs.get("formdata", True) is None:
+        today = local_today()
+        form.started_on.data = form.consent_a_on.data = form.consent_b_on.data = today
+        form.consent_a_by.data = "、".join(p.name for p in case.petitioners)
+        form.consent_b_by.data = case.other_party
+        form.committee.data = service.default_committee(case)
+    return form
 
 
 @bp.route("/cases/<int:case_id>/mediation", methods=["POST"])
 @require_roles(Role.receptionist, Role.commander, Role.admin)
 def start_mediation(case_id):
     case = get_in_scope(Case, case_id, current_user)
-    form = StartMediationForm()
-    form.mediator_id.choices = _mediators(case)
-    if not form.validate_on_submit():
-        flash(_("Choose the mediator and the start date."), "error")
-        return redirect(url_for("intake.case_detail", case_id=case.id))
-    mediator = find_in_scope(Talent, form.mediator_id.data, current_user) if form.mediator_id.data else None
-    try:
-        mediation = service.start_mediation(case, actor=current_user, mediator=mediator, on=form.started_on.data)
-    except DomainError as err:
-        db.session.rollback()
-        flash(str(err.message), "error")
-        return redirect(url_for("intake.case_detail", case_id=case.id))
-    db.session.commit()
-    return redirect(url_for("outreach.mediation_detail", mediation_id=mediation.id))
+    form = _start_form(case)
+    if form.validate_on_submit():
+        mediator = find_in_scope(Talent, form.mediator_id.data, current_user) if form.mediator_id.data else None
+        try:
+            mediation = service.start_mediation(case, actor=current_user, mediator=mediator, on=form.started_on.data,
+                                                consents=form.consents(), committee=form.committee.data or "")
+        except DomainError as err:
+            db.session.rollback()
+            show_on_form(form, err)
+        else:
+            db.session.commit()
+            return redirect(url_for("outreach.mediation_detail", mediation_id=mediation.id))
+    # The case page belongs to intake: the refused form is shown on its own page, with what was typed.
+    return render_template("outreach/mediation/start.html", case=case, form=form), 400
 
 
-def _forms(mediation: Mediation, **override) -> dict:
+def _party_of(mediation: Mediation, ident) -> MediationParty | None:
+    """A party id from the request, resolved only among the parties of this (already scoped) mediation."""
+    number = parse_id(ident)
+    return next((p for p in mediation.parties if p.id == number), None)
+
+
+def _forms(mediation: Mediation, edit_party: MediationParty | None = None, **override) -> dict:
     agreement = AgreementForm(formdata=None, obj=mediation)
     if mediation.status == MediationStatus.ongoing:
         agreement.facts.data = agreement.facts.data or mediation.case.facts
         agreement.agreed_on.data = agreement.agreed_on.data or local_today()
-        agreement.copies.data = mediation.copies
-    forms = {"party_form": PartyForm(formdata=None), "session_form": SessionForm(formdata=None),
-             "agreement_form": agreement, "end_form": EndMediationForm(formdata=None)}
+    party_form = PartyForm(formdata=None, obj=edit_party)
+    if edit_party is not None:
+        party_form.party_id.data = str(edit_party.id)
+        party_form.sex.data = edit_party.sex or ""
+        party_form.id_number.data = party_form.phone.data = ""  # never shown in full (DESIGN.md, personal data)
+    extend_form = ExtendMediationForm(formdata=None)
+    extend_form.consent_a_on.data = extend_form.consent_b_on.data = local_today()
+    extend_form.consent_a_by.data = "、".join(p.name for p in mediation.parties if p.side == "a")
+    extend_form.consent_b_by.data = "、".join(p.name for p in mediation.parties if p.side == "b")
+    forms = {"party_form": party_form, "session_form": SessionForm(formdata=None),
+             "agreement_form": agreement, "end_form": EndMediationForm(formdata=None), "extend_form": extend_form}
     if not override.get("session_form"):
         forms["session_form"].held_on.data = local_today()
         forms["session_form"].place.data = mediation.case.site.name if mediation.case.site else ""
@@ -110,34 +137,52 @@ def _forms(mediation: Mediation, **override) -> dict:
     return forms
 
 
-def _page(mediation: Mediation, **override):
+def _page(mediation: Mediation, edit_party: MediationParty | None = None, **override):
+    missing = {p.id: [service.DETAIL_TITLES[f] for f in service.missing_details(p)] for p in mediation.parties}
     return render_template("outreach/mediation/detail.html", m=mediation, case=mediation.case,
                            can_act=_may_act(mediation), due=service.usual_completion(mediation),
+                           missing=missing, copies=service.copies_needed(mediation), edit_party=edit_party,
                            case_link=may_open("intake.case_detail", current_user),
                            history=timeline("mediation", mediation.id), ACTION_TITLES=ACTION_TITLES,
-                           **_forms(mediation, **override))
+                           **_forms(mediation, edit_party, **override))
 
 
 @bp.route("/mediations/<int:mediation_id>")
 @require_roles(*READERS)
 def mediation_detail(mediation_id):
-    return _page(_readable(mediation_id))
+    mediation = _readable(mediation_id)
+    edit_party = None
+    if request.args.get("party"):
+        edit_party = _party_of(mediation, request.args.get("party"))
+        if edit_party is None:
+            abort(404)
+    return _page(mediation, edit_party)
 
 
-@bp.route("/mediations/<int:mediation_id>/<any(party, session, agreement, end):action>", methods=["POST"])
+@bp.route("/mediations/<int:mediation_id>/<any(party, session, agreement, end, extend):action>", methods=["POST"])
 @require_roles(*MEDIATORS)
 def mediation_action(mediation_id, action):
     mediation = _readable(mediation_id)
     if not _may_act(mediation):
         abort(403)
-    form_class = {"party": PartyForm, "session": SessionForm, "agreement": AgreementForm, "end": EndMediationForm}
+    form_class = {"party": PartyForm, "session": SessionForm, "agreement": AgreementForm, "end": EndMediationForm,
+                  "extend": ExtendMediationForm}
     form = form_class[action]()
+    party = None
+    if action == "party" and form.party_id.data:
+        party = _party_of(mediation, form.party_id.data)
+        if party is None:
+            abort(404)
     if not form.validate_on_submit():
-        return _page(mediation, **{f"{action}_form": form}), 400
+        return _page(mediation, party, **{f"{action}_form": form}), 400
     try:
-        if action == "party":
-            service.add_party(mediation, actor=current_user, side=form.side.data, name=form.name.data,
-                              details=form.details.data or "")
+        if action == "party" and party is not None:
+            service.update_party(mediation, party, actor=current_user, **form.details_kwargs())
+        elif action == "party":
+            service.add_party(mediation, actor=current_user, side=form.side.data, **form.details_kwargs())
+        elif action == "extend":
+            service.extend_mediation(mediation, actor=current_user, new_due=form.new_due.data,
+                                     consents=form.consents())
         elif action == "session":
             service.record_session(mediation, actor=current_user, held_on=form.held_on.data, place=form.place.data,
                                    parties_present=form.parties_present.data, positions=form.positions(),
@@ -147,7 +192,7 @@ def mediation_action(mediation_id, action):
                 mediation, actor=current_user, facts=form.facts.data, disputes=form.disputes.data,
                 responsibilities=form.responsibilities.data, terms=form.terms.data,
                 performance_method=form.performance_method.data, performance_deadline=form.performance_deadline.data,
-                agreed_on=form.agreed_on.data, copies=form.copies.data)
+                agreed_on=form.agreed_on.data)
         else:
             service.end_without_agreement(mediation, actor=current_user, status=MediationStatus(form.status.data),
                                           outcome=form.outcome.data, routes_told=form.routes_told.data,
@@ -155,7 +200,7 @@ def mediation_action(mediation_id, action):
     except DomainError as err:
         db.session.rollback()
         show_on_form(form, err)
-        return _page(mediation, **{f"{action}_form": form}), 400
+        return _page(mediation, party, **{f"{action}_form": form}), 400
     db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("outreach.mediation_detail", mediation_id=mediation.id))

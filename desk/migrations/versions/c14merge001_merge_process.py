@@ -1,13 +1,13 @@
-"""join the branches of issue 4 of 9: the staged process, entered official holidays, routing and ownership
+"""join the branches of issue 4 of 9: the staged process, entered official holidays, routing and ownership, the mediation agreement
 
 Revision ID: c14merge001
-Revises: c14stage01, c14cal0001, c14route01
+Revises: c14stage01, c14cal0001, c14route01, c14med0001
 Create Date: 2026-12-03 13:20:00
 
 """
 
 revision = 'c14merge001'
-down_revision = ('c14stage01', 'c14cal0001', 'c14route01')
+down_revision = ('c14stage01', 'c14cal0001', 'c14route01', 'c14med0001')
 branch_labels = None
 depends_on = None
 
