@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from desk.demo.seed import SeedContext, demo_county, demo_town
 from desk.extensions import db
-from desk.models import OPEN_STATUSES, Case, CaseGrade, Channel, Level, OrgUnit, PetitionType
+from desk.models import HANDLING_STATUSES, Case, CaseGrade, Channel, Level, OrgUnit, PetitionType
 from desk.timeutil import utc_of_local
 from intake.reception.services import PersonInput, VisitInput, register_visit
 from intake.routing import services as routing
@@ -27,7 +27,7 @@ def seed(ctx: SeedContext) -> None:
     other = next((d for code, d in sorted(departments.items()) if d.id != hrss.id), None)
     try:
         recent = list(db.session.scalars(
-            sa.select(Case).where(Case.county_id == county.id, Case.status.in_(OPEN_STATUSES),
+            sa.select(Case).where(Case.county_id == county.id, Case.status.in_(HANDLING_STATUSES),
                                   Case.received_on >= ctx.today - timedelta(days=12),
                                   Case.received_on <= ctx.today - timedelta(days=4))
             .order_by(Case.received_on, Case.id)))
@@ -58,7 +58,7 @@ def seed(ctx: SeedContext) -> None:
             routing.route_case(case, actor=reception, kind=RouteKind.transfer, body_kind=ExternalBody.court,
                                body_name="台山市人民法院", reason="已进入诉讼程序，依法转法院处理。", on=day)
         fresh = list(db.session.scalars(
-            sa.select(Case).where(Case.county_id == county.id, Case.status.in_(OPEN_STATUSES),
+            sa.select(Case).where(Case.county_id == county.id, Case.status.in_(HANDLING_STATUSES),
                                   Case.received_on >= ctx.today - timedelta(days=3))
             .order_by(Case.received_on.desc(), Case.id.desc()).limit(1)))
         if fresh:                                      # awaiting 人社局's answer

@@ -11,7 +11,7 @@ from desk.audit import record_audit
 from desk.cases import due
 from desk.errors import DomainError, NotAllowed
 from desk.extensions import db
-from desk.models import (GRADE_ORDER, OPEN_STATUSES, Case, CaseGrade, Department, Level, OrgUnit, Role, Site,
+from desk.models import (GRADE_ORDER, HANDLING_STATUSES, Case, CaseGrade, Department, Level, OrgUnit, Role, Site,
                          User, UserRole)
 from desk.notify import MESSAGES, notify
 from desk.statemachine import StateMachine
@@ -88,7 +88,7 @@ def route_case(case: Case, *, actor, kind: RouteKind, department_id: int | None 
     """Transfer or assign (转送/交办) the matter to the body with the power to handle it, within 15 days."""
     _require_desk_actor(case, actor)
     on = on or local_today()
-    if case.status not in OPEN_STATUSES:
+    if case.status not in HANDLING_STATUSES:
         raise DomainError(_l("Only an open case can be routed."))
     routes = routes_of(case)
     if any(r.status == RS.pending for r in routes):
@@ -213,7 +213,7 @@ def escalate_case(case: Case, *, actor, reason: str) -> Case:
     target = NEXT_LEVEL.get(case.level)
     if target is None:
         raise DomainError(_l("A county case cannot be escalated further."))
-    if case.status not in OPEN_STATUSES:
+    if case.status not in HANDLING_STATUSES:
         raise DomainError(_l("Only an open case can be escalated."))
     if not reason.strip():
         raise DomainError(_l("Give the reason for escalating."), field="reason")

@@ -12,7 +12,7 @@ from flask import current_app
 
 from desk.demo.seed import SeedContext, demo_county, demo_town
 from desk.extensions import db
-from desk.models import OPEN_STATUSES, AuditEntry, Case, Category, next_number
+from desk.models import HANDLING_STATUSES, AuditEntry, Case, Category, next_number
 from desk.timeutil import to_local
 from referrals.orders import services as orders
 from referrals.orders.jobs import run_order_clocks
@@ -188,7 +188,7 @@ class _Stop(Exception):
 
 def _fresh(ctx, rng, town, commander, officer, now: datetime) -> None:
     """Orders the demo logins act on right away: sign, start, report back (officer) and verify (commander)."""
-    cases = list(db.session.scalars(sa.select(Case).where(Case.town_id == town.id, Case.status.in_(OPEN_STATUSES))
+    cases = list(db.session.scalars(sa.select(Case).where(Case.town_id == town.id, Case.status.in_(HANDLING_STATUSES))
                                     .order_by(Case.id.desc()).limit(6)))
     if not cases:
         return
