@@ -19,6 +19,7 @@ def register(app) -> None:
     from outreach.assignments import demo, jobs as _assignment_jobs, views as _assignment_views  # noqa: F401
     from outreach.field import models as _field_models, views as _field_views  # noqa: F401  (tables, routes)
     from outreach.mediation import jobs as _mediation_jobs, views as _mediation_views  # noqa: F401
+    from outreach.mediation import measures as _mediation_measures  # noqa: F401  (who mediated a case)
 
     app.register_blueprint(bp, url_prefix="/outreach")
     add_nav_item(app, "outreach.requests", _l("Outreach"), {R.receptionist, R.commander, R.admin, R.official})

@@ -1,6 +1,7 @@
 """Demo outreach in 台山市: 13 months of services (the measures have something to count), requests in every
 state, offers waiting for the demo logins mediator / mediator2 / lawyer, one outreach checked in today with
 a complaint registered on the spot, and mediations (an agreement, one under way, one terminated)."""
+import random
 from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -62,6 +63,7 @@ def _pool(county: OrgUnit) -> dict[str, list[tuple[int, int | None]]]:
 def _history(ctx, county, villages, pool, demo, requester) -> None:
     """Thirteen months of finished (and some cancelled) outreach, inserted as history with its audit rows."""
     rng, today = ctx.rng, ctx.today
+    asking = random.Random("outreach ratings")   # a stream of its own (see _ratings)
     first = (today.replace(day=1) - timedelta(days=365)).replace(day=1)
     demo_ids = {username: talent.id for username, talent in demo.items()}
     audit = []
@@ -108,11 +110,11 @@ def _history(ctx, county, villages, pool, demo, requester) -> None:
                                         entity_id=request.id, action="cancel", from_state="open",
                                         to_state="cancelled", reason="村委会临时调整活动安排"))
                 continue
+            served = max(1, request.expected_people + rng.randint(-8, 12))
             record = ServiceRecord(assignment_id=assignment.id, request_id=request.id, talent_id=talent_id,
-                                   site_id=request.site_id, kind=kind, served_on=day,
-                                   people_served=max(1, request.expected_people + rng.randint(-8, 12)),
+                                   site_id=request.site_id, kind=kind, served_on=day, people_served=served,
                                    topics=TOPICS[kind], outcome="现场解答群众咨询，发放宣传资料；复杂问题已引导到镇街服务站。",
-                                   recorded_at=assignment.checked_out_at)
+                                   recorded_at=assignment.checked_out_at, **_ratings(asking, served))
             record.place_at(village)
             db.session.add(record)
             audit += [AuditEntry(at=assignment.answered_at, entity="outreach_assignment", entity_id=assignment.id,
@@ -125,6 +127,18 @@ def _history(ctx, county, villages, pool, demo, requester) -> None:
         month = (month + timedelta(days=32)).replace(day=1)
     db.session.add_all(audit)
     db.session.flush()
+
+
+def _ratings(rng, served: int) -> dict:
+    """Most outreach asks some of the people served how satisfied they are (outreach satisfaction); some
+    asks nobody. A stream of its own, so the rest of the demo comes out as before."""
+    if rng.random() < 0.25:
+        return {}
+    asked = rng.randint(1, served)
+    dissatisfied = sum(rng.random() < 0.06 for _ in range(asked))
+    basic = sum(rng.random() < 0.25 for _ in range(asked - dissatisfied))
+    return {"rated_satisfied": asked - dissatisfied - basic, "rated_basic": basic,
+            "rated_dissatisfied": dissatisfied}
 
 
 def _pick_talent(rng, kind, pool, demo_ids) -> int | None:

@@ -22,6 +22,10 @@ class ServiceRecordForm(FlaskForm):
                                  validators=[InputRequired(), NumberRange(min=0, max=5000)])
     topics = TextAreaField(_l("Topics"), validators=[Length(max=2000)])
     outcome = TextAreaField(_l("Outcome"), validators=[DataRequired(), Length(max=4000)])
+    # Outreach satisfaction: how many of the people served rated the service, asked at the end (optional).
+    rated_satisfied = IntegerField(_l("Satisfied"), validators=[Optional(), NumberRange(min=0, max=5000)])
+    rated_basic = IntegerField(_l("Basically satisfied"), validators=[Optional(), NumberRange(min=0, max=5000)])
+    rated_dissatisfied = IntegerField(_l("Dissatisfied"), validators=[Optional(), NumberRange(min=0, max=5000)])
 
 
 class MeasuresForm(FlaskForm):

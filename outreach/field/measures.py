@@ -1,7 +1,7 @@
 """Outreach person-times (人次, DOMAIN.md "Satisfaction and other measures"): plain SQL aggregates over
 service records, by service kind, by site or by member, for any period and org scope.
 
-The reports area calls ``person_times`` for the dashboard and the monthly PDF."""
+The reports area calls ``person_times`` and ``service_satisfaction`` for the dashboard and the monthly PDF."""
 from datetime import date
 
 import sqlalchemy as sa
@@ -75,6 +75,19 @@ def totals(rows: list[dict]) -> dict:
     return {"services": sum(row["services"] for row in rows), "people": sum(row["people"] for row in rows)}
 
 
+def service_satisfaction(*, unit: OrgUnit, start: date, end: date) -> dict:
+    """Outreach satisfaction (群众满意度) inside ``unit`` for start <= served_on < end: "rated" = people served
+    who rated the service, "satisfied" = of them satisfied or basically satisfied, "services" = services
+    with any rating (DOMAIN.md: the same scale as a concluded matter)."""
+    r = ServiceRecord
+    rated = r.rated_satisfied + r.rated_basic + r.rated_dissatisfied
+    row = db.session.execute(sa.select(sa.func.coalesce(sa.func.sum(rated), 0),
+                                       sa.func.coalesce(sa.func.sum(r.rated_satisfied + r.rated_basic), 0),
+                                       sa.func.count(sa.case((rated > 0, r.id), else_=None)))
+                             .where(_in_unit(unit), r.served_on >= start, r.served_on < end)).one()
+    return {"rated": int(row[0]), "satisfied": int(row[1]), "services": int(row[2])}
+
+
 def talent_history(talent_id: int, *, limit: int = 200) -> list[ServiceRecord]:
     """A member's own service records, newest first (their history page)."""
     return list(db.session.scalars(sa.select(ServiceRecord).where(ServiceRecord.talent_id == talent_id)
@@ -82,4 +95,4 @@ def talent_history(talent_id: int, *, limit: int = 200) -> list[ServiceRecord]:
                                    .limit(limit)))
 
 
-__all__ = ["GROUPINGS", "person_times", "talent_history", "totals"]
+__all__ = ["GROUPINGS", "person_times", "service_satisfaction", "talent_history", "totals"]

@@ -27,6 +27,11 @@ class ServiceRecord(PlaceMixin, db.Model):
     people_served: Mapped[int]
     topics: Mapped[str] = mapped_column(sa.Text, default="")
     outcome: Mapped[str] = mapped_column(sa.Text, default="")
+    # Outreach satisfaction (群众满意度): how many of the people served, asked at the end, rated the service
+    # satisfied / basically satisfied / dissatisfied. Optional; all three 0 when nobody was asked.
+    rated_satisfied: Mapped[int] = mapped_column(default=0, server_default="0")
+    rated_basic: Mapped[int] = mapped_column(default=0, server_default="0")
+    rated_dissatisfied: Mapped[int] = mapped_column(default=0, server_default="0")
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     assignment: Mapped[OutreachAssignment] = relationship(back_populates="record")

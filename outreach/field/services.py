@@ -50,13 +50,30 @@ def follow_up_cases(assignment: OutreachAssignment) -> list[Case]:
                                    .order_by(FollowUpCase.created_at)))
 
 
+RATING_FIELDS = ("rated_satisfied", "rated_basic", "rated_dissatisfied")
+
+
+def _ratings(ratings: dict | None, people_served: int) -> dict:
+    """The people served who rated the service, per rating (DOMAIN.md: outreach satisfaction); none asked is 0."""
+    counts = {name: (ratings or {}).get(name) or 0 for name in RATING_FIELDS}
+    for name, value in counts.items():
+        if not isinstance(value, int) or value < 0 or value > MAX_PEOPLE_SERVED:
+            raise DomainError(_l("Enter a number from 0 to %(max)s.", max=MAX_PEOPLE_SERVED), field=name)
+    if sum(counts.values()) > people_served:
+        raise DomainError(_l("More ratings (%(rated)s) than people served (%(served)s).",
+                             rated=sum(counts.values()), served=people_served), field="rated_satisfied")
+    return counts
+
+
 def record_service(assignment: OutreachAssignment, *, actor, people_served: int, topics: str, outcome: str,
-                   now: datetime | None = None) -> ServiceRecord:
-    """Close the assignment with what it achieved: people served (人次), topics, outcome; checks out too."""
+                   ratings: dict | None = None, now: datetime | None = None) -> ServiceRecord:
+    """Close the assignment with what it achieved: people served (人次), topics, outcome, and how many of the
+    people served rated it satisfied, basically satisfied or dissatisfied (``ratings``); checks out too."""
     _require_checked_in(assignment)
     if people_served is None or people_served < 0 or people_served > MAX_PEOPLE_SERVED:
         raise DomainError(_l("Enter the number of people served (0 to %(max)s).", max=MAX_PEOPLE_SERVED),
                           field="people_served")
+    counts = _ratings(ratings, people_served)
     if not (outcome or "").strip():
         raise DomainError(_l("Describe the outcome."), field="outcome")
     now = now or utcnow()
@@ -67,7 +84,7 @@ def record_service(assignment: OutreachAssignment, *, actor, people_served: int,
                            site_id=request.site_id, kind=request.kind,
                            served_on=to_local(assignment.checked_in_at or now).date(),
                            people_served=people_served, topics=(topics or "").strip(), outcome=outcome.strip(),
-                           recorded_at=now)
+                           recorded_at=now, **counts)
     for column in ("city_id", "county_id", "town_id", "village_id", "grid_id"):
         setattr(record, column, getattr(request, column))
     db.session.add(record)
@@ -77,5 +94,5 @@ def record_service(assignment: OutreachAssignment, *, actor, people_served: int,
         REQUEST_MACHINE.move(request, RS.done, actor=actor, action="served")
     db.session.flush()
     record_audit(actor=actor, entity="outreach_service_record", entity_id=record.id, action="create",
-                 detail={"people": people_served, "follow_up": len(follow_up_cases(assignment))})
+                 detail={"people": people_served, "follow_up": len(follow_up_cases(assignment)), **counts})
     return record

@@ -92,7 +92,8 @@ def record_service(assignment_id):
     if form.validate_on_submit():
         try:
             field.record_service(assignment, actor=current_user, people_served=form.people_served.data,
-                                 topics=form.topics.data or "", outcome=form.outcome.data or "")
+                                 topics=form.topics.data or "", outcome=form.outcome.data or "",
+                                 ratings={name: getattr(form, name).data for name in field.RATING_FIELDS})
         except DomainError as err:
             db.session.rollback()
             show_on_form(form, err)

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from desk import cases
 from desk.audit import record_audit
+from desk.caseworkers import case_worker_finder
 from desk.errors import Conflict, DomainError
 from desk.extensions import db
 from desk.models import Case, CaseStatus, Room
@@ -178,3 +179,12 @@ def expire_offers(now: datetime, *, actor=None) -> int:
         offer_next(referral, actor=actor)
         count += 1
     return count
+
+
+@case_worker_finder
+def members_who_acted(case_ids: list[int]):
+    """(case id, member id) of referrals a member took on and acted on (checked in, or done): an offer
+    declined, expired or taken on but never started is no handling of the case."""
+    return db.session.execute(sa.select(Referral.case_id, Referral.talent_id).where(
+        Referral.case_id.in_(case_ids), Referral.talent_id.is_not(None),
+        Referral.status.in_([ReferralStatus.in_progress, ReferralStatus.done]))).all()

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 from flask_babel import lazy_gettext as _l
 
@@ -202,10 +203,16 @@ def rank_talent_for_case(case: Case, *, at: datetime | None = None, limit: int =
 
 
 def record_talent_rating(talent_id: int, category_id: int, satisfied: bool) -> None:
-    """Called when a callback rates a matter this member handled (reports area)."""
-    stat = db.session.get(TalentCategoryStat, (talent_id, category_id))
-    if stat is None:
-        stat = TalentCategoryStat(talent_id=talent_id, category_id=category_id, rated=0, satisfied=0)
-        db.session.add(stat)
-    stat.rated += 1
-    stat.satisfied += int(satisfied)
+    """Count one rating of a matter this member handled, in its category (reports.callbacks calls this once
+    per rated callback). One UPDATE adding to the counts, so two ratings recorded at once both count."""
+    table = TalentCategoryStat.__table__
+    row = sa.and_(table.c.talent_id == talent_id, table.c.category_id == category_id)
+    add = table.update().where(row).values(rated=table.c.rated + 1, satisfied=table.c.satisfied + int(satisfied))
+    if db.session.execute(add).rowcount:
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.execute(table.insert().values(talent_id=talent_id, category_id=category_id, rated=1,
+                                                     satisfied=int(satisfied)))
+    except IntegrityError:      # someone else counted this member's first rating in the category meanwhile
+        db.session.execute(add)

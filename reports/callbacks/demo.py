@@ -12,7 +12,7 @@ from desk.demo.seed import SeedContext, demo_county, pick_weighted
 from desk.extensions import db
 from desk.models import AuditEntry, Case, CaseStage, StageKind
 from reports.callbacks.models import Callback, CallbackChannel, CallbackStatus, Rating
-from reports.callbacks.services import PLACE_COLUMNS, due_date
+from reports.callbacks.services import PLACE_COLUMNS, credit_members, due_date
 from reports.summary import services as summary
 
 RATINGS = [(Rating.satisfied, 70), (Rating.basic, 22), (Rating.dissatisfied, 8)]
@@ -84,6 +84,11 @@ def seed(ctx: SeedContext) -> None:
                                "from_state": "pending", "to_state": "not_rated_in_time", "detail": None})
         if audits:
             db.session.execute(sa.insert(AuditEntry), audits)
+        # As a rating recorded on screen does: the members who handled each rated matter are credited, so
+        # the matching's "past satisfaction" differs from member to member.
+        credited = credit_members([(row["case_id"], row["category_id"], row["rating"]) for row in rows
+                                   if row["status"] == CallbackStatus.rated.value])
+        ctx.say(f"  {credited} ratings credited to the members who handled the matters")
     ctx.say(f"  {len(rows)} callbacks")
     year, month = summary.previous_month(datetime.combine(today, time(4, 0)))
     summary.claim([demo_county(ctx)], year, month)

@@ -10,12 +10,14 @@ from flask_babel import lazy_gettext as _l
 from desk import stages
 from desk.access import scope_clause
 from desk.audit import record_audit
+from desk.caseworkers import talent_who_handled
 from desk.crypto import lookup_hash
 from desk.errors import Conflict, DomainError, IllegalTransition
 from desk.extensions import db
 from desk.models import REPLIED_STATUSES, Case, CaseStatus, Counter, OrgUnit, StageKind
 from desk.statemachine import StateMachine
 from desk.timeutil import to_local
+from referrals.talent.matching import record_talent_rating
 from reports.callbacks.models import Callback, CallbackChannel, CallbackStatus, Rating
 
 S = CallbackStatus
@@ -117,10 +119,31 @@ def _rate(callback: Callback, *, actor, rating: Rating, channel: CallbackChannel
     if won != 1:
         raise Conflict(_l("This matter has already been rated."))
     db.session.refresh(callback)
+    credit_members([(callback.case_id, callback.category_id, rating)])
     record_audit(actor=actor, entity="callback", entity_id=callback.id, action="rate", from_state=S.pending,
                  to_state=S.rated, detail={"case": callback.case_id, "round": callback.round,
                                            "rating": rating.value, "channel": channel.value})
     return callback
+
+
+SATISFIED = (Rating.satisfied, Rating.basic)   # DOMAIN.md: satisfied + basically satisfied
+
+
+def credit_members(ratings: list[tuple[int, int, Rating]]) -> int:
+    """Feed each (case id, category id, rating) to every member who handled the case, for the matching's
+    "past satisfaction" in that category; returns how many member ratings were counted.
+
+    Called once per callback, where it turns from pending to rated (a conditional UPDATE that succeeds
+    once), so a callback is never counted twice. Who handled a case is what the areas say
+    (desk.caseworkers): members who acted on a referral, and mediators. A member who only registered the
+    matter during an outreach visit did not handle it and is not rated for it."""
+    handled = talent_who_handled({case_id for case_id, _category, _rating in ratings})
+    counted = 0
+    for case_id, category_id, rating in ratings:
+        for talent_id in sorted(handled.get(case_id, ())):
+            record_talent_rating(talent_id, category_id, Rating(rating) in SATISFIED)
+            counted += 1
+    return counted
 
 
 def record_callback(callback: Callback, *, actor, rating: str, channel: str, comment: str = "",

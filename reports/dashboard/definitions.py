@@ -68,6 +68,14 @@ _ALL = [
     Definition("outreach", _l("Outreach person-times"),
                _l("Outreach services done in the period, in person-times (人次), by service kind: legal, "
                   "psychological, social work, mediation.")),
+    Definition("outreach_satisfaction", _l("Outreach satisfaction"),
+               _l("People served by outreach in the period who were asked how satisfied they were and said "
+                  "satisfied or basically satisfied / all people served in the period who were asked "
+                  "(群众满意度). People who were not asked are not counted.")),
+    Definition("mediation_success_rate", _l("Mediation success rate"),
+               _l("Disputes whose people's mediation ended in the period with an agreement / disputes whose "
+                  "mediation ended in the period, by the day it ended (化解率). A dispute mediated twice in the "
+                  "month counts once. “—” when no mediation ended.")),
     Definition("orders", _l("Dispatch orders"),
                _l("Orders issued in the period; signed and fed back on time against their working-day limits; "
                   "returned and verified; by department.")),

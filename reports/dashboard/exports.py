@@ -14,6 +14,7 @@ from openpyxl.styles import Font
 from desk.spreadsheets import SafeCsvWriter, safe_row
 
 from reports.dashboard.definitions import DEFINITIONS
+from reports.dashboard.outreach_measures import DRILLABLE
 
 FORMATS = ("csv", "xlsx")
 
@@ -41,15 +42,18 @@ def _month(report) -> str:
     return f"{report['year']:04d}-{report['month']:02d}"
 
 
-def _measures_table(report) -> Table:
+def _change_table(key: str, title, changes, drillable=None) -> Table:
+    """Measures with their previous month and same month last year; ``drillable`` limits the links."""
     rows = []
-    for change in report["measures"]:
+    for change in changes:
         m = change.measure
-        rows.append({"title": m.title, "value": m.value, "numerator": m.numerator, "denominator": m.denominator,
-                     "previous": change.previous.value, "mom": change.mom, "last_year": change.last_year.value,
-                     "yoy": change.yoy, "_kind": m.kind, "_key": m.key,
-                     "_drill": {"measure": m.key}, "_has_denominator": m.kind == "rate"})
-    return Table("measures", _l("Measures"), [
+        row = {"title": m.title, "value": m.value, "numerator": m.numerator, "denominator": m.denominator,
+               "previous": change.previous.value, "mom": change.mom, "last_year": change.last_year.value,
+               "yoy": change.yoy, "_kind": m.kind, "_key": m.key, "_has_denominator": m.kind == "rate"}
+        if drillable is None or m.key in drillable:
+            row["_drill"] = {"measure": m.key}
+        rows.append(row)
+    return Table(key, title, [
         Column("title", _l("Measure"), "text"),
         Column("value", _l("This month"), "value", drill="*"),
         Column("numerator", _l("Numerator"), "count", drill="*"),
@@ -58,7 +62,16 @@ def _measures_table(report) -> Table:
         Column("mom", _l("Month on month"), "change"),
         Column("last_year", _l("Same month last year"), "value"),
         Column("yoy", _l("Year on year"), "change"),
-    ], rows, [m.measure.definition for m in report["measures"]])
+    ], rows, [m.measure.definition for m in changes])
+
+
+def _measures_table(report) -> Table:
+    return _change_table("measures", _l("Measures"), report["measures"])
+
+
+def _outreach_measures_table(report) -> Table:
+    return _change_table("outreach_measures", _l("Outreach and mediation"), report["outreach_measures"],
+                         drillable=DRILLABLE)
 
 
 _FIGURES = [
@@ -162,7 +175,7 @@ def _routes_table(report) -> Table:
     ], rows, ["routes"])
 
 
-BUILDERS = {"measures": _measures_table, "by_town": _by_town_table, "by_category": _by_category_table,
+BUILDERS = {"measures": _measures_table, "outreach_measures": _outreach_measures_table, "by_town": _by_town_table, "by_category": _by_category_table,
             "trend": _trend_table, "backlog": _backlog_table, "top_issues": _top_issues_table,
             "overdue": _overdue_table, "outreach": _outreach_table, "orders": _orders_table,
             "routes": _routes_table}

@@ -15,6 +15,7 @@ from desk.extensions import db
 from desk.models import Case, CaseStatus, Category, OrgUnit, Site, Ticket, Visit
 from reports.callbacks.models import Callback, CallbackStatus, Rating
 from reports.dashboard.backlog import AGE_BUCKETS, backlog_by_age, overdue_cases
+from reports.dashboard import outreach_measures
 from reports.dashboard.routes import routes_counted
 from reports.dashboard.definitions import DEFINITIONS
 from reports.dashboard.scope import (_days, _minutes, child_level, count_if, month_bounds, scope, shift_month,
@@ -408,6 +409,7 @@ def month_report(*, unit: OrgUnit, year: int, month: int, parts=None) -> dict:
         "backlog": lambda: backlog_by_age(unit=unit, on=end),
         "overdue": lambda: overdue_cases(unit=unit, on=end),
         "outreach": lambda: outreach_by_kind(**period),
+        "outreach_measures": lambda: outreach_measures.figures_with_change(unit=unit, year=year, month=month),
         "orders": lambda: orders(**period),
         "routes": lambda: routes_counted(**period),
     }

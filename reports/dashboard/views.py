@@ -13,7 +13,7 @@ from desk.params import MAX_ID, id_arg
 from desk.models import LEVEL_ORDER, Case, CaseParty, Category, OrgUnit, Person, Role
 from desk.timeutil import local_today
 from reports import bp
-from reports.dashboard import charts, drill, exports, measures
+from reports.dashboard import charts, drill, exports, measures, outreach_measures
 from reports.dashboard.definitions import DEFINITIONS
 from reports.dashboard.forms import DashboardForm
 from reports.dashboard.scope import unit_names
@@ -114,7 +114,7 @@ def dashboard():
                            charts={k: charts.svg_data_uri(v) for k, v in svgs.items()},
                            args=_args(unit, year, month), footnotes=[DEFINITIONS[k] for k in notes],
                            footnote_number={k: i for i, k in enumerate(notes, 1)},
-                           min_rank=measures.MIN_CASES_TO_RANK)
+                           min_rank=measures.MIN_CASES_TO_RANK, outreach_drillable=outreach_measures.DRILLABLE)
 
 
 def _mask_name(name: str) -> str:

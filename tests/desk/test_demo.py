@@ -24,6 +24,17 @@ def test_small_demo_counts(demo):
     assert count_rows(Talent) >= 60
 
 
+def test_demo_feeds_satisfaction_to_matching_and_outreach(demo):
+    """Callbacks credit the members who handled the matters (so the ranking's satisfaction varies), and the
+    outreach records carry the people's ratings (outreach satisfaction is not empty)."""
+    from outreach.field.models import ServiceRecord
+    from referrals.talent.matching import satisfaction_score
+    from referrals.talent.models import TalentCategoryStat
+    stats = db.session.execute(sa.select(TalentCategoryStat.rated, TalentCategoryStat.satisfied)).all()
+    assert len({satisfaction_score(rated, satisfied) for rated, satisfied in stats}) > 1
+    assert db.session.scalar(sa.select(sa.func.sum(ServiceRecord.rated_satisfied + ServiceRecord.rated_basic))) > 0
+
+
 def test_every_demo_login_reaches_its_home_page(demo, app):
     for username, *_ in DEMO_USERS:
         client = app.test_client()

@@ -144,3 +144,21 @@ def test_another_countys_case_cannot_be_linked_as_a_follow_up(in_the_field, worl
     assert response.status_code == 200
     assert far_case.reference not in response.get_data(as_text=True)
     assert _visits() == 1 and db.session.scalar(sa.select(FollowUpCase.case_id)) is None
+
+
+def test_the_people_served_rate_the_service_on_the_record(in_the_field, world):
+    client, assignment_id = in_the_field
+    too_many = client.post(f"/outreach/a/{assignment_id}/record",
+                           data={"people_served": "10", "outcome": "现场解答", "rated_satisfied": "8",
+                                 "rated_basic": "3", "rated_dissatisfied": ""})
+    page = too_many.get_data(as_text=True)
+    assert too_many.status_code == 200 and db.session.scalar(sa.select(ServiceRecord.id)) is None
+    assert "评价人数（11）多于服务人次（10）" in page and "现场解答" in page      # next to the field, nothing lost
+    response = client.post(f"/outreach/a/{assignment_id}/record",
+                           data={"people_served": "10", "outcome": "现场解答", "rated_satisfied": "6",
+                                 "rated_basic": "2", "rated_dissatisfied": "1"})
+    assert response.status_code == 302
+    record = db.session.scalar(sa.select(ServiceRecord))
+    assert (record.rated_satisfied, record.rated_basic, record.rated_dissatisfied) == (6, 2, 1)
+    shown = client.get(f"/outreach/a/{assignment_id}/record").get_data(as_text=True)
+    assert 'data-testid="service-rating-counts"' in shown
