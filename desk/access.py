@@ -74,7 +74,7 @@ def get_in_scope(model, ident, user):
 def parse_id(value) -> int | None:
     """A whole number within the id range, or None (a request's text is never trusted to be one)."""
     text = str(value).strip() if value is not None else ""
-    if not text.isdigit() or len(text) > 10:
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
         return None
     number = int(text)
     return number if 0 < number <= MAX_ID else None
@@ -84,6 +84,7 @@ def find_in_scope(model, ident, user):
     """The row the user may see, or None: the same check as get_in_scope for services and forms."""
     number = parse_id(ident)
     row = db.session.get(model, number) if number is not None else None
-    if row is None or not in_scope(user, row):
+    if row is None:
         return None
-    return row
+    visible = row.visible_to(user) if hasattr(row, "visible_to") else in_scope(user, row)
+    return row if visible else None

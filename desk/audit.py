@@ -20,6 +20,10 @@ ACTION_TITLES = {
     "reveal_id": _l("ID number shown"), "reveal_phone": _l("Phone number shown"),
     "session": _l("Session recorded"), "agreement": _l("Agreement recorded"), "add_party": _l("Party added"),
     "no_agreement": _l("No agreement"),
+    "transfer": _l("Transferred to the competent body"), "deliver": _l("Reply delivered"),
+    "request_review": _l("Review requested"), "reply_review": _l("Review reply given"),
+    "request_rereview": _l("Re-review requested"), "reply_rereview": _l("Re-review opinion given (final)"),
+    "consent": _l("Consent recorded"), "party_details": _l("Party details recorded"),
     "enter_schedule": _l("Holiday schedule entered"), "remove_day": _l("Day removed from the schedule"),
 }
 _STATES: dict[str, type] = {}   # entity -> its state enum; each StateMachine registers its own

@@ -57,6 +57,9 @@ def conclude_case(case: Case, *, actor, outcome: Outcome, opinion: str, legal_ba
     current = running_stage(case)
     if current is None:
         raise DomainError(_l("No stage of this case is being handled."))
+    if on < current.started_on:
+        raise DomainError(_l("A reply cannot be dated before its stage began (%(day)s).",
+                             day=current.started_on.isoformat()))
     target = S.final if current.kind == StageKind.rereview else S.concluded
     CASE_MACHINE.move(case, target, actor=actor, action="conclude" if current.kind == StageKind.handling
                       else f"reply_{current.kind.value}", detail={"outcome": outcome.value})

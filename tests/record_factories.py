@@ -130,7 +130,29 @@ def _mediation(world):
     return mediation.id
 
 
+def _calendar_day(world):
+    from datetime import date
+    from desk.models import CalendarDay, DayKind
+    row = CalendarDay(day=date(2099, 10, 1), year=2099, kind=DayKind.day_off, name="国庆节")
+    db.session.add(row)
+    db.session.commit()
+    return row.id
+
+
+def _route(world):
+    from datetime import date
+    from intake.routing.models import CaseRoute, RouteKind
+    case = make_case(world)
+    route = CaseRoute(case=case, kind=RouteKind.transfer, department_id=world.department.id, reason="职责范围",
+                      from_unit_id=world.town.id, routed_on=date(2026, 11, 20), objection_due=date(2026, 11, 27))
+    db.session.add(route)
+    db.session.commit()
+    return route.id
+
+
 FACTORIES = {
+    "day_id": _calendar_day,
+    "route_id": _route,
     "user_id": _user,
     "case_id": _case,
     "site_id": _site,

@@ -4,7 +4,7 @@ from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
 
 from desk import holidays as calendar_days
-from desk.access import in_scope, parse_id, require_roles, scope_clause
+from desk.access import get_in_scope, in_scope, require_roles, scope_clause
 from desk.admin import services
 from desk.admin.forms import HolidayScheduleForm, UserForm
 from desk.audit import timeline
@@ -141,7 +141,9 @@ def holidays():
         form.year.data = year
         form.days_off.data = calendar_days.schedule_text(rows, DayKind.day_off)
         form.working_days.data = calendar_days.schedule_text(rows, DayKind.working)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and current_user.org_unit.level != Level.city:
+        form.year.errors.append(_("The national holiday schedule is entered by an administrator of the city."))
+    elif form.validate_on_submit():
         try:
             days = calendar_days.parse_schedule(form.year.data, form.days_off.data, form.working_days.data)
         except calendar_days.ScheduleErrors as err:
@@ -164,11 +166,7 @@ def holidays():
 @bp.route("/holidays/days/<day_id>/delete", methods=["POST"])
 @require_roles(Role.admin)
 def delete_holiday(day_id):
-    # calendar days are national (no place to scope by): any administrator may remove one
-    number = parse_id(day_id)
-    row = db.session.get(CalendarDay, number) if number is not None else None
-    if row is None:
-        abort(404)
+    row = get_in_scope(CalendarDay, day_id, current_user)   # national days: a city administrator's
     if not FlaskForm().validate_on_submit():
         abort(400)
     year = row.year

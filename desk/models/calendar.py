@@ -29,4 +29,9 @@ class CalendarDay(db.Model):
     entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     entered_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    def visible_to(self, user) -> bool:
+        """The official schedule is national: only an administrator at the top of the tree (the city) holds it
+        (desk.access.find_in_scope asks this instead of comparing places)."""
+        return user.org_unit.level.value == "city"
+
     entered_by = relationship("User")

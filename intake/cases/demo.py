@@ -194,7 +194,7 @@ def _showcase_stages(rng, ctx, county, actor, population, leaves):
     """Three matters that surely show the later stages: one concluded after re-review and visited again since,
     one under review, one whose re-review opinion is overdue."""
     today = ctx.today
-    local = [p for p in population if p[1].county_id == county.id]
+    local = [p for p in population if p[1].county_id == county.id and p[0].id_number]
     plans = [("final", 260), ("under_review", 70), ("under_rereview", 190)]
     for goal, age in plans:
         person, place = rng.choice(local)

@@ -65,7 +65,7 @@ class CaseFilterForm(FlaskForm):
                          validators=[Optional()])
     start = DateField(_l("Received from"), validators=[Optional(), plausible_date])
     end = DateField(_l("Received until"), validators=[Optional(), plausible_date])
-    owner = SelectField(_l("Owner"), coerce=lambda v: int(v) if str(v).isdigit() and len(str(v)) <= 10 else None,
+    owner = SelectField(_l("Owner"), coerce=lambda v: int(v) if str(v).isdecimal() and len(str(v)) <= 10 else None,
                         validators=[Optional()])
 
     FIELDS = ("q", "status", "category_id", "channel", "overdue", "due_days", "repeat", "start", "end", "owner")

@@ -127,7 +127,7 @@ def request_action(request_id, action):
     item = get_in_scope(OutreachRequest, request_id, current_user)
     try:
         if action == "offer":
-            ids = [int(v) for v in request.form.getlist("talent_ids") if v.isdigit()]
+            ids = [int(v) for v in request.form.getlist("talent_ids") if v.isdecimal()]
             talents = list(db.session.scalars(sa.select(Talent).where(Talent.id.in_(ids)))) if ids else []
             if len(talents) != len(set(ids)):
                 abort(400)

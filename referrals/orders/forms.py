@@ -54,5 +54,5 @@ class MeasuresForm(FlaskForm):
 
     start = DateField(_l("From"), validators=[Optional(), plausible_date])
     end = DateField(_l("To (inclusive)"), validators=[Optional(), plausible_date])
-    town_id = SelectField(_l("Town / street"), coerce=lambda v: int(v) if str(v).isdigit() else None,
+    town_id = SelectField(_l("Town / street"), coerce=lambda v: int(v) if str(v).isdecimal() else None,
                           validators=[Optional()])

@@ -91,7 +91,7 @@ class Talent(PlaceMixin, db.Model):
 
     @property
     def weekday_list(self) -> list[int]:
-        return [int(d) for d in self.weekdays.split(",") if d.strip().isdigit()]
+        return [int(d) for d in self.weekdays.split(",") if d.strip().isdecimal()]
 
     def __str__(self) -> str:
         return self.name

@@ -80,7 +80,7 @@ def parse_row(row: dict, *, categories: dict[str, int], sites: dict[str, Site]) 
         problems.append(("stationing", str(_l("Stationing is resident, rotating or on_call."))))
     values["stationing"] = stationing
     weekdays = (row.get("weekdays") or "").replace(";", ",")
-    if any(not d.strip().isdigit() or int(d) > 6 for d in weekdays.split(",") if d.strip()):
+    if any(not d.strip().isdecimal() or int(d) > 6 for d in weekdays.split(",") if d.strip()):
         problems.append(("weekdays", str(_l("Weekdays are numbers 0 (Monday) to 6."))))
     values["weekdays"] = ",".join(d.strip() for d in weekdays.split(",") if d.strip())
     try:

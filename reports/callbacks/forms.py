@@ -23,7 +23,7 @@ class CallbackFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    town_id = SelectField(_l("Town"), coerce=lambda v: int(v) if str(v).isdigit() else None,
+    town_id = SelectField(_l("Town"), coerce=lambda v: int(v) if str(v).isdecimal() else None,
                           validators=[Optional()], validate_choice=False)
 
 

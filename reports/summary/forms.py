@@ -22,7 +22,7 @@ class SummaryRequestForm(FlaskForm):
 
     month = StringField(_l("Month"), validators=[DataRequired(message=_l("Choose a month, e.g. 2026-10.")), _month],
                         render_kw={"type": "month", "placeholder": "2026-10"})
-    unit_id = SelectField(_l("Area"), coerce=lambda v: int(v) if str(v).isdigit() else 0)
+    unit_id = SelectField(_l("Area"), coerce=lambda v: int(v) if str(v).isdecimal() else 0)
     locale = SelectField(_l("Language"), choices=LANGUAGES)
 
     @property

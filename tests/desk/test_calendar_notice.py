@@ -10,7 +10,7 @@ from desk.models import Outcome, Role
 from outreach.mediation import services as mediation
 from referrals.orders import services as orders
 from reports.callbacks import services as callbacks
-from tests.factories import make_case, make_talent, make_user
+from tests.factories import make_case, make_talent, make_user, mediation_consents
 
 NOTICE = 'data-testid="calendar-fallback"'
 DAY = date(2099, 3, 2)          # a year chinesecalendar will not know
@@ -27,7 +27,7 @@ def pages(world, login_as, clock):
                                         department_id=world.department.id, instructions="核实情况", deadline_days=3,
                                         now=now)
     mediated = mediation.start_mediation(make_case(world, received_on=DAY), actor=commander.user, mediator=talent,
-                                         on=DAY)
+                                         on=DAY, consents=mediation_consents(DAY))
     mediated.judicial_confirmation_due = DAY + timedelta(days=40)
     concluded = make_case(world, received_on=DAY - timedelta(days=20))
     cases.accept_case(concluded, actor=None, on=DAY - timedelta(days=18))
@@ -35,7 +35,7 @@ def pages(world, login_as, clock):
     db.session.commit()
     callbacks.open_callbacks_for_concluded(now)
     db.session.commit()
-    admin = login_as(Role.admin, unit=world.county)
+    admin = login_as(Role.admin, unit=world.city)
     return [(commander, "/referrals/orders"), (officer, "/referrals/orders/inbox"),
             (officer, f"/referrals/orders/{order.id}"), (admin, f"/outreach/mediations/{mediated.id}"),
             (talent_client, "/outreach/my"), (login_as(Role.callback_staff), "/reports/callbacks")]

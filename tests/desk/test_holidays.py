@@ -17,9 +17,9 @@ def _enter(admin, days_off=DAYS_OFF, working=WORKING, year=2027):
     return admin.post("/admin/holidays", data={"year": year, "days_off": days_off, "working_days": working})
 
 
-def test_an_entered_spring_festival_moves_the_clocks_at_once(login_as, clock):
+def test_an_entered_spring_festival_moves_the_clocks_at_once(login_as, world, clock):
     clock("2026-12-03 10:00")
-    admin = login_as(Role.admin)
+    admin = login_as(Role.admin, unit=world.city)
     handling = deadlines.DEFAULT_RULES["conclude"]
     holidays.sync_calendar()
     # 60 days from 8 December 2026 is Saturday 6 February 2027: the fallback's fixed-date Spring Festival
@@ -38,9 +38,9 @@ def test_an_entered_spring_festival_moves_the_clocks_at_once(login_as, clock):
     assert orders.sign_due(issued, 3) == datetime(2027, 2, 15, 8, 0)
 
 
-def test_the_admin_page_shows_the_fallback_notice_until_a_schedule_is_entered(login_as, clock):
+def test_the_admin_page_shows_the_fallback_notice_until_a_schedule_is_entered(login_as, world, clock):
     clock("2026-12-03 10:00")
-    admin = login_as(Role.admin)
+    admin = login_as(Role.admin, unit=world.city)
     page = admin.get("/admin/holidays?year=2027").get_data(as_text=True)
     assert 'data-testid="calendar-fallback"' in page
     _enter(admin)
@@ -50,9 +50,9 @@ def test_the_admin_page_shows_the_fallback_notice_until_a_schedule_is_entered(lo
     assert page.count("<tr><td>") == 3 + 9 + 7 + 2
 
 
-def test_entering_and_removing_days_is_audited(login_as, clock):
+def test_entering_and_removing_days_is_audited(login_as, world, clock):
     clock("2026-12-03 10:00")
-    admin = login_as(Role.admin)
+    admin = login_as(Role.admin, unit=world.city)
     _enter(admin)
     _enter(admin, days_off=DAYS_OFF.replace("2027-01-03", "2027-01-02"))
     entries = timeline("calendar_year", 2027)
@@ -66,9 +66,9 @@ def test_entering_and_removing_days_is_audited(login_as, clock):
     assert not default_calendar().is_working_day(date(2027, 10, 9))       # a Saturday again
 
 
-def test_bad_lines_are_refused_next_to_their_field_and_nothing_is_lost(login_as, clock):
+def test_bad_lines_are_refused_next_to_their_field_and_nothing_is_lost(login_as, world, clock):
     clock("2026-12-03 10:00")
-    admin = login_as(Role.admin)
+    admin = login_as(Role.admin, unit=world.city)
     typed = "2027-02-30 春节\n2028-01-01 元旦\n春节放假\n2027-02-13 至 2027-02-05"
     response = _enter(admin, days_off=typed, working="2027-10-01 国庆节")
     page = response.get_data(as_text=True)
@@ -84,12 +84,12 @@ def test_bad_lines_are_refused_next_to_their_field_and_nothing_is_lost(login_as,
     assert _enter(admin, year="20x7").status_code == 200
 
 
-def test_another_process_sees_the_change_through_the_stamp(login_as, clock):
+def test_another_process_sees_the_change_through_the_stamp(login_as, world, clock):
     clock("2026-12-03 10:00")
     worker = WorkCalendar()          # another gunicorn worker or the scheduler: its own cache
     holidays.sync_calendar(worker)
     assert not worker.is_working_day(date(2027, 2, 20)) and worker.uses_fallback(2027)
-    _enter(login_as(Role.admin))
+    _enter(login_as(Role.admin, unit=world.city))
     assert not worker.is_working_day(date(2027, 2, 20))                  # its cache until it looks again
     holidays.sync_calendar(worker)                                        # once per request / job run
     assert worker.is_working_day(date(2027, 2, 20)) and not worker.uses_fallback(2027)
@@ -98,7 +98,7 @@ def test_another_process_sees_the_change_through_the_stamp(login_as, clock):
 
 def test_a_rolled_back_change_is_forgotten_at_the_next_look(login_as, world, clock):
     clock("2026-12-03 10:00")
-    admin = login_as(Role.admin).user
+    admin = login_as(Role.admin, unit=world.city).user
     holidays.enter_schedule(actor=admin, year=2027, days=holidays.parse_schedule(2027, DAYS_OFF, WORKING))
     assert not default_calendar().uses_fallback(2027)
     db.session.rollback()
@@ -119,3 +119,11 @@ def test_the_cli_enters_a_year_from_a_file_and_refuses_a_bad_one(app, clock, tmp
     assert "9 days off, 1 adjusted working days" in result.output
     assert default_calendar().is_working_day(date(2027, 2, 20))
     assert [e.action for e in timeline("calendar_year", 2027)] == ["enter_schedule"]
+
+
+def test_only_a_city_administrator_changes_the_national_schedule(login_as, world, clock):
+    clock("2026-11-20 10:00")
+    county_admin = login_as(Role.admin, unit=world.county)
+    response = _enter(county_admin)
+    assert response.status_code == 200 and "市级管理员" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(CalendarDay)) == 0

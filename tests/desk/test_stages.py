@@ -263,3 +263,28 @@ def test_a_month_with_a_review_in_it_is_counted_once(world, staff):
     assert got["concluded"].value == 2
     assert got["participation_rate"].numerator == 2 and got["participation_rate"].denominator == 2
     assert got["satisfaction_rate"].numerator == 1   # the first reply's rating: one of two satisfied
+
+
+def test_nothing_moves_a_final_or_transferred_matter(world, staff, head):
+    final = _accepted(world, staff, on=date(2026, 1, 5))
+    _reply(final, staff, on=date(2026, 2, 27), delivered=date(2026, 2, 27))
+    cases.request_next_stage(final, actor=staff, reason="申请复查", on=date(2026, 3, 2))
+    with pytest.raises(DomainError):   # a reply is not dated before its stage began
+        _reply(final, staff, on=date(2026, 3, 1))
+    _reply(final, staff, on=date(2026, 3, 30), delivered=date(2026, 3, 30))
+    cases.request_next_stage(final, actor=staff, reason="申请复核", on=date(2026, 4, 10))
+    _reply(final, staff, on=date(2026, 5, 6), delivered=date(2026, 5, 6))
+    transferred = make_case(world, petition_type=PetitionType.accusation)
+    cases.transfer_accusation(transferred, actor=staff, reason="", route=Route.discipline, directed_to="台山市纪委监委")
+    moves = [lambda c: cases.accept_case(c, actor=staff), lambda c: cases.start_work(c, actor=staff),
+             lambda c: cases.close_case(c, actor=staff),
+             lambda c: cases.extend_case(c, actor=head, reason="延期", on=date(2026, 5, 7)),
+             lambda c: _reply(c, staff, on=date(2026, 5, 8)),
+             lambda c: cases.request_next_stage(c, actor=staff, reason="再次申请", on=date(2026, 5, 8)),
+             lambda c: cases.refuse_case(c, actor=staff, reason="x", route=Route.court, directed_to="法院")]
+    for case in (final, transferred):
+        before, status = len(timeline("case", case.id)), case.status
+        for move in moves:
+            with pytest.raises((DomainError, IllegalTransition)):
+                move(case)
+        assert case.status == status and len(timeline("case", case.id)) == before

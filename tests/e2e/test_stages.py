@@ -16,8 +16,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
 def _final_case(app):
     with app.app_context():
-        case = db.session.scalar(sa.select(Case).where(Case.status == CaseStatus.final,
-                                                       Case.county_id.is_not(None)).order_by(Case.id).limit(1))
+        finals = db.session.scalars(sa.select(Case).where(Case.status == CaseStatus.final).order_by(Case.id))
+        case = next(c for c in finals if c.petitioners[0].id_number)   # the demo makes at least one such
         person = case.petitioners[0]
         label = f"{case.category.parent.name} › {case.category.name}" if case.category.parent_id else case.category.name
         return {"id": case.id, "reference": case.reference, "title": case.title, "facts": case.facts,
@@ -27,7 +27,6 @@ def _final_case(app):
 
 def test_a_matter_concluded_after_rereview_is_a_repeat_not_a_new_case(live_server, page):
     final = _final_case(live_server.app)
-    assert final["id_number"], "the demo's final matter has a petitioner with an ID number"
     log_in(page, live_server.url, "reception")
     page.fill("#id_number", final["id_number"])
     page.fill("#name", final["name"])
