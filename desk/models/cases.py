@@ -84,7 +84,7 @@ class Route(TitledEnum):
     reconsideration = "reconsideration"
     law_enforcement = "law_enforcement"
     discipline = "discipline"
-    competent_body = "competent_body"
+    other = "other"
 
     @staticmethod
     def __titles__():
@@ -93,7 +93,7 @@ class Route(TitledEnum):
                 "party_organ": _l("Party organ"), "reconsideration": _l("Administrative reconsideration body"),
                 "law_enforcement": _l("Law-enforcement body"),
                 "discipline": _l("Discipline inspection and supervision organ"),
-                "competent_body": _l("Other competent body")}
+                "other": _l("Other competent body")}
 
 
 # The routes of the five statutory branches not accepted on the petition track, and of accusations.
@@ -105,7 +105,7 @@ BRANCH_ROUTES = {
     DemandBranch.administrative: (Route.reconsideration,),
     DemandBranch.violation: (Route.law_enforcement,),
 }
-ACCUSATION_ROUTES = (Route.discipline, Route.police, Route.procuratorate, Route.competent_body)
+ACCUSATION_ROUTES = (Route.discipline, Route.police, Route.procuratorate, Route.other)
 
 
 class StageKind(TitledEnum):

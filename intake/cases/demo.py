@@ -112,7 +112,7 @@ def _finish_ticket(visit, stamp):
 ROUTE_BODIES = {Route.court: "台山市人民法院", Route.procuratorate: "台山市人民检察院", Route.police: "台山市公安局",
                 Route.arbitration: "台山市劳动人事争议仲裁委员会", Route.party_organ: "中共台山市委组织部",
                 Route.reconsideration: "台山市人民政府行政复议办公室", Route.law_enforcement: "台山市市场监督管理局",
-                Route.discipline: "台山市纪委监委", Route.competent_body: "台山市信访局"}
+                Route.discipline: "台山市纪委监委", Route.other: "台山市信访局"}
 REFUSALS = {DemandBranch.litigation: "属于诉讼程序处理事项，依法应通过诉讼解决",
             DemandBranch.arbitration: "属于劳动人事争议仲裁事项", DemandBranch.administrative: "属于行政复议事项",
             DemandBranch.violation: "属于请求查处违法行为事项，由执法机关依法处理"}
@@ -128,7 +128,7 @@ def _advance(rng, case, actor, received, today, ctx):
         return
     _at_day(ctx, decided, rng)
     if case.petition_type == PetitionType.accusation:
-        route = rng.choice([Route.discipline, Route.discipline, Route.police, Route.competent_body])
+        route = rng.choice([Route.discipline, Route.discipline, Route.police, Route.other])
         cases.transfer_accusation(case, actor=actor, on=decided, route=route, directed_to=ROUTE_BODIES[route],
                                   reason="检举控告事项，依法转送有权处理的机关")
         return

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.enums import TitledEnum, enum_column
 from desk.extensions import db
-from desk.models import Case, Department, OrgUnit, User
+from desk.models import Case, Department, OrgUnit, Route, User
 from desk.timeutil import utcnow
 
 
@@ -20,26 +20,9 @@ class RouteKind(TitledEnum):
         return {"transfer": _l("Transfer (转送)"), "assign": _l("Assign (交办)")}
 
 
-class ExternalBody(TitledEnum):
-    """Bodies outside the county departments a matter can be routed to (信访工作条例, DOMAIN.md)."""
-
-    discipline = "discipline"
-    court = "court"
-    procuratorate = "procuratorate"
-    police = "police"
-    arbitration = "arbitration"
-    party_organ = "party_organ"
-    reconsideration = "reconsideration"
-    law_enforcement = "law_enforcement"
-    other = "other"
-
-    @staticmethod
-    def __titles__():
-        return {"discipline": _l("Discipline inspection commission (纪委监委)"), "court": _l("Court"),
-                "procuratorate": _l("Procuratorate"), "police": _l("Police"),
-                "arbitration": _l("Arbitration committee"), "party_organ": _l("Party organ"),
-                "reconsideration": _l("Administrative reconsideration body"),
-                "law_enforcement": _l("Law-enforcement body"), "other": _l("Other body")}
+# Bodies outside the county departments a matter can be routed to: the same list as the routes of matters not
+# heard on the petition track (desk.models.Route), so a body is named one way everywhere.
+ExternalBody = Route
 
 
 class RouteStatus(TitledEnum):

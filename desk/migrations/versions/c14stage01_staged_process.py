@@ -49,7 +49,7 @@ def upgrade():
 
     with op.batch_alter_table('case', schema=None) as batch_op:
         batch_op.add_column(sa.Column('extended_by_id', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('route', sa.Enum('court', 'procuratorate', 'police', 'arbitration', 'party_organ', 'reconsideration', 'law_enforcement', 'discipline', 'competent_body', name='route', native_enum=False, length=32), nullable=True))
+        batch_op.add_column(sa.Column('route', sa.Enum('court', 'procuratorate', 'police', 'arbitration', 'party_organ', 'reconsideration', 'law_enforcement', 'discipline', 'other', name='route', native_enum=False, length=32), nullable=True))
         batch_op.add_column(sa.Column('last_reply_on', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('request_due', sa.Date(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_case_extended_by_id_user'), 'user', ['extended_by_id'], ['id'])
