@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from desk.models import Case, OrgUnit, Ticket, Visit
 from reports.callbacks.models import Callback, CallbackStatus, Rating
 from reports.dashboard.backlog import AGE_BUCKETS, _age_bucket, _open_branches, _overdue_at
-from reports.dashboard import outreach_measures
+from reports.dashboard import outreach_measures, routes
 from reports.dashboard.measures import _ticket_scope, category_ids
 from reports.dashboard.scope import scope, utc
 
@@ -70,6 +70,7 @@ DRILLS = {
     "backlog": (lambda u, s, e: _open_at(u, e), None),
     "overdue": (lambda u, s, e: _open_at(u, e, _overdue_at(e)), None),
     **outreach_measures.DRILLS,
+    **routes.DRILLS,
 }
 
 

@@ -168,10 +168,11 @@ def _orders_table(report) -> Table:
 
 
 def _routes_table(report) -> Table:
-    rows = [dict(r, label=f"{r['label']} ⚖" if r["litigation"] else r["label"]) for r in report["routes"]]
+    rows = [dict(r, label=f"{r['label']} ⚖" if r["litigation"] else r["label"], _key=f"route_{r['route']}",
+                 _drill={}) for r in report["routes"]]
     return Table("routes", _l("Matters sent on another route"), [
         Column("label", _l("Route"), "text"), Column("not_accepted", _l("Not accepted"), "count"),
-        Column("transferred", _l("Transferred"), "count"), Column("total", _l("Total"), "count"),
+        Column("transferred", _l("Transferred"), "count"), Column("total", _l("Total"), "count", drill="*"),
     ], rows, ["routes"])
 
 

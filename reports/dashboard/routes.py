@@ -23,3 +23,14 @@ def routes_counted(*, unit: OrgUnit, start: date, end: date) -> list[dict]:
                      "transferred": int(transferred or 0), "total": int(not_accepted or 0) + int(transferred or 0),
                      "litigation": route in LITIGATION_ROUTES})
     return rows
+
+
+def _route_cases(route: Route):
+    def cases(unit: OrgUnit, start: date, end: date):
+        return sa.select(Case.id).where(scope(Case, unit), Case.route == route, Case.decided_on >= start,
+                                        Case.decided_on < end)
+    return cases
+
+
+# The drill-down of each route's row: the matters counted in it (reports.dashboard.drill).
+DRILLS = {f"route_{route.value}": (_route_cases(route), None) for route in Route}

@@ -288,3 +288,29 @@ def test_nothing_moves_a_final_or_transferred_matter(world, staff, head):
             with pytest.raises((DomainError, IllegalTransition)):
                 move(case)
         assert case.status == status and len(timeline("case", case.id)) == before
+
+
+def test_routes_are_counted_and_each_row_lists_its_matters(world, staff, login_as):
+    from reports.dashboard import drill
+    from reports.dashboard.routes import routes_counted
+    court = [make_case(world, demand_branch=DemandBranch.litigation) for _ in range(2)]
+    for case in court:
+        cases.refuse_case(case, actor=staff, reason="属诉讼事项", route=Route.court, directed_to="台山市人民法院",
+                          on=date(2026, 11, 5))
+    accused = make_case(world, petition_type=PetitionType.accusation)
+    cases.transfer_accusation(accused, actor=staff, reason="", route=Route.discipline, directed_to="台山市纪委监委",
+                              on=date(2026, 11, 6))
+    late = make_case(world, demand_branch=DemandBranch.arbitration)
+    cases.refuse_case(late, actor=staff, reason="属仲裁事项", route=Route.arbitration, directed_to="台山市仲裁委",
+                      on=date(2026, 12, 1))   # next month: not counted in November
+    db.session.commit()
+    rows = {r["route"]: r for r in routes_counted(unit=world.county, start=date(2026, 11, 1), end=date(2026, 12, 1))}
+    assert len(rows) == len(Route) and rows["arbitration"]["total"] == 0
+    assert (rows["court"]["not_accepted"], rows["court"]["litigation"]) == (2, True)
+    assert (rows["discipline"]["transferred"], rows["discipline"]["litigation"]) == (1, False)
+    for key, expected in (("court", {c.id for c in court}), ("discipline", {accused.id})):
+        stmt = drill.drill_down(measure_key=f"route_{key}", unit=world.county, start=date(2026, 11, 1),
+                                end=date(2026, 12, 1))
+        assert set(db.session.scalars(stmt)) == expected
+    page = login_as(Role.official, unit=world.county).get("/reports/dashboard?month=2026-11").get_data(as_text=True)
+    assert "measure=route_court" in page and 'data-testid="table-routes"' in page
