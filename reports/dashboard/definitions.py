@@ -17,7 +17,7 @@ class Definition:
 
 _ALL = [
     Definition("visits", _l("Visits"),
-               _l("Contacts received in the period (walk-in, phone, letter, online, grid, hotline), "
+               _l("Contacts received in the period (walk-in, phone, letter, online, grid, hotline, outreach), "
                   "counted by the date of the visit; a group visit counts once.")),
     Definition("new_cases", _l("New cases"),
                _l("Matters received in the period, counted by the date of receipt.")),
@@ -55,7 +55,7 @@ _ALL = [
                   "A median, not a mean, so one very fast or very slow matter does not move it.")),
     Definition("p90_days", _l("Handling days (90th percentile)"),
                _l("Nine in ten matters concluded in the period took at most this many days from receipt "
-                  "(linear interpolation, as PostgreSQL's percentile_cont).")),
+                  "(when it falls between two matters, the figure lies between their days).")),
     Definition("median_wait", _l("Waiting at the desk (median minutes)"),
                _l("Queue tickets taken in the period: minutes from taking the ticket to being called, middle "
                   "value; tickets never called are left out.")),

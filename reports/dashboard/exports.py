@@ -123,7 +123,7 @@ def _backlog_table(report) -> Table:
     rows = [dict(r, _drill={"bucket": r["index"]}) for r in report["backlog"]]
     return Table("backlog", _l("Backlog by age"), [
         Column("bucket", _l("Days since receipt"), "text"),
-        Column("open", _l("Open"), "count", drill="backlog"),
+        Column("open", _l("Still open"), "count", drill="backlog"),
         Column("overdue", _l("Of which overdue"), "count", drill="overdue"),
     ], rows, ["backlog", "overdue"])
 

@@ -189,3 +189,22 @@ def test_on_demand_form_checks_month_unit_and_language(october, login_as):
     out_of_scope = official.get(f"/reports/summaries/pdf?month=2026-10&unit_id={world.other_county.id}&locale=en")
     assert out_of_scope.status_code == 400   # not among the choices offered to this user
     assert official.get("/reports/summaries/pdf?month=2026-10&unit_id=abc&locale=en").status_code == 400
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_Hans"])
+def test_the_overdue_list_says_how_many_it_shows_and_labels_are_honest(world, tmp_path, locale):
+    """52 matters still waiting for a decision since 1 September are overdue at the end of October: the PDF
+    lists 50 of them and says so; the backlog's row reads "still open"; the footnotes use plain words."""
+    for _ in range(52):
+        make_case(world, received_on=date(2026, 9, 1))
+    db.session.commit()
+    pdf = summary.render_monthly_summary(unit=world.county, year=2026, month=10, locale=locale, now=GENERATED)
+    flat = _flat(_text(pdf, tmp_path, locale))
+    if locale == "en":
+        assert "Listed: 50 of 52, longest overdue first." in flat
+        assert re.search(r"Still open 0 0 0 52 0", flat) and "Backlog by age at the end of the month" in flat
+        assert "outreach" in flat[flat.index("Visits: Contacts"):][:200]
+    else:
+        assert re.search(r"列出 ?50 ?件（共 ?52 ?件）", flat)
+        assert re.search(r"在办 0 0 0 52 0", flat) and "按收到天数" in flat and "受理时长" not in flat
+    assert "percentile_cont" not in flat and "PostgreSQL" not in flat
