@@ -84,7 +84,8 @@ _ALL = [
                   "statutory kinds not accepted (court, procuratorate and police matters, marked ⚖, leave the "
                   "petition track: 诉访分离) and reports and accusations transferred to the competent body.")),
     Definition("top_issues", _l("Top issues"),
-               _l("Categories with the most new matters in the period.")),
+               _l("Issues (the categories as recorded, e.g. unpaid wages) with the most new matters in the "
+                  "period; equal counts share a rank, and all issues tied at the tenth place are shown.")),
 ]
 
 DEFINITIONS: dict[str, Definition] = {d.key: d for d in _ALL}

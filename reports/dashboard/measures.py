@@ -349,23 +349,23 @@ def trend(*, unit: OrgUnit, year: int, month: int, months: int = 12) -> list[dic
 
 
 def top_issues(*, unit: OrgUnit, start: date, end: date, limit: int = 10) -> list[dict]:
-    """The categories (as recorded, e.g. unpaid wages) with the most new matters in the period."""
-    count = sa.func.count().label("n")
-    rows = db.session.execute(
-        sa.select(Case.category_id, count).where(scope(Case, unit), Case.received_on >= start, Case.received_on < end)
-        .group_by(Case.category_id).order_by(count.desc(), Case.category_id).limit(limit)).all()
-    total = db.session.scalar(sa.select(sa.func.count()).where(scope(Case, unit), Case.received_on >= start,
-                                                               Case.received_on < end)) or 0
+    """The issues (categories as recorded, e.g. unpaid wages) with the most new matters in the period. Equal
+    counts share a rank, and a tie at the cut is kept whole; ties are ordered by category code in every language."""
+    counts = db.session.execute(sa.select(Case.category_id, sa.func.count()).where(
+        scope(Case, unit), Case.received_on >= start, Case.received_on < end).group_by(Case.category_id)).all()
+    total = sum(n for _id, n in counts)
     categories = {c.id: c for c in db.session.scalars(sa.select(Category).where(
-        Category.id.in_([r.category_id for r in rows])))} if rows else {}
+        Category.id.in_([r[0] for r in counts])))} if counts else {}
+    ordered = sorted(counts, key=lambda r: (-r[1], categories[r[0]].code))
+    cut = ordered[limit - 1][1] if len(ordered) >= limit else 0
     parents = {c.id: c for c in db.session.scalars(sa.select(Category).where(
         Category.id.in_([c.parent_id for c in categories.values() if c.parent_id])))} if categories else {}
     result = []
-    for rank, (category_id, n) in enumerate(rows, 1):
-        category = categories[category_id]
-        parent = parents.get(category.parent_id)
-        result.append({"rank": rank, "category_id": category_id, "name": category.name,
-                       "group": parent.name if parent else "", "new_cases": n, "share": ratio(n, total)})
+    for category_id, n in (r for r in ordered if r[1] >= cut):
+        category, parent = categories[category_id], parents.get(categories[category_id].parent_id)
+        result.append({"rank": 1 + sum(1 for _c, m in ordered if m > n), "category_id": category_id,
+                       "name": category.name, "group": parent.name if parent else "", "new_cases": n,
+                       "share": ratio(n, total)})
     return result
 
 

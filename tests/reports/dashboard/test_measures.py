@@ -253,3 +253,17 @@ def test_drill_down_narrows_and_refuses(world, october):
     with pytest.raises(KeyError):
         drill.drill_down(measure_key="nonsense", unit=world.county, start=OCT[0], end=OCT[1])
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Callback)) == 5
+
+
+def test_top_issues_keep_a_tie_at_the_cut_and_share_ranks(world):
+    """wages 3; noise 1; housing 1 (code before noise's): the top 2 are three rows ranked 1, 2, 2, by code."""
+    from desk.models import Category
+    housing = Category(code="0000-housing", parent_id=world.other_category.parent_id, name_zh="住房", name_en="Housing")
+    db.session.add(housing)
+    db.session.flush()
+    for category, n in ((world.category, 3), (world.other_category, 1), (housing, 1)):
+        for _ in range(n):
+            make_case(world, received_on=date(2026, 10, 5), category=category)
+    top = M.top_issues(unit=world.county, start=OCT[0], end=OCT[1], limit=2)
+    assert [(r["rank"], r["category_id"], r["new_cases"]) for r in top] == [
+        (1, world.category.id, 3), (2, housing.id, 1), (2, world.other_category.id, 1)]
