@@ -24,6 +24,7 @@ from desk.timeutil import to_local, utcnow
 from reports.callbacks.services import insert_ignoring_duplicates
 from reports.dashboard import measures
 from reports.dashboard.definitions import DEFINITIONS
+from reports.dashboard.exports import by_area_title
 from reports.summary.models import MonthlySummary
 
 log = logging.getLogger("reports.summary")
@@ -71,7 +72,9 @@ def _charts(report: dict) -> dict:
     result = {"trend": charts.svg_data_uri(charts.trend_svg(report["trend"])),
               "category_mix": charts.svg_data_uri(charts.category_mix_svg(report["by_category"]))}
     if report["by_town"]:
-        result["by_town"] = charts.svg_data_uri(charts.by_town_svg(report["by_town"]))
+        # titled by the level below the unit: counties for the city, towns for a county
+        title = str(by_area_title(report["unit"]))
+        result["by_town"] = charts.svg_data_uri(charts.by_town_svg(report["by_town"], title=title))
     return result
 
 

@@ -208,3 +208,15 @@ def test_the_overdue_list_says_how_many_it_shows_and_labels_are_honest(world, tm
         assert re.search(r"列出 ?50 ?件（共 ?52 ?件）", flat)
         assert re.search(r"在办 0 0 0 52 0", flat) and "按收到天数" in flat and "受理时长" not in flat
     assert "percentile_cont" not in flat and "PostgreSQL" not in flat
+
+
+@pytest.mark.parametrize("level,title", [("city", "By county"), ("county", "By town")])
+def test_the_area_chart_is_titled_by_the_level_below(october, level, title):
+    import base64
+    from flask_babel import force_locale
+    from reports.dashboard import measures
+    with force_locale("en"):
+        report = measures.month_report(unit=getattr(october, level), year=2026, month=10)
+        uri = summary._charts(report)["by_town"]
+    svg = base64.b64decode(uri.split(",", 1)[1]).decode("utf-8")
+    assert title in svg and ({"By town", "By county"} - {title}).pop() not in svg
