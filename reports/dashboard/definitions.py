@@ -66,8 +66,8 @@ _ALL = [
                _l("Open matters whose running deadline (registration, handling, review reply or re-review "
                   "opinion) had passed at the end of the period.")),
     Definition("outreach", _l("Outreach person-times"),
-               _l("Outreach services done in the period, in person-times (人次), by service kind: legal, "
-                  "psychological, social work, mediation.")),
+               _l("Outreach services done in the period, in person-times (人次), by service kind: legal advice, "
+                  "psychological counseling, social work, mediation, policy explanation; kinds with none show 0.")),
     Definition("outreach_satisfaction", _l("Outreach satisfaction"),
                _l("People served by outreach in the period who were asked how satisfied they were and said "
                   "satisfied or basically satisfied / all people served in the period who were asked "

@@ -220,3 +220,13 @@ def test_the_area_chart_is_titled_by_the_level_below(october, level, title):
         uri = summary._charts(report)["by_town"]
     svg = base64.b64decode(uri.split(",", 1)[1]).decode("utf-8")
     assert title in svg and ({"By town", "By county"} - {title}).pop() not in svg
+
+
+def test_outreach_lists_every_kind_with_a_total(world, tmp_path):
+    pdf = summary.render_monthly_summary(unit=world.county, year=2026, month=10, locale="en", now=GENERATED)
+    flat = _flat(_text(pdf, tmp_path, "outreach"))
+    section = flat[flat.index("Service kind"):]
+    for kind in ("Legal advice", "Psychological counseling", "Social work", "Mediation", "Policy explanation"):
+        assert re.search(re.escape(kind) + r" 0 0", section), kind
+    assert re.search(r"Total 0 0", section)
+    assert "policy explanation; kinds with none show 0" in flat
