@@ -93,15 +93,15 @@ def test_pdf_shows_the_hand_counted_figures(october, tmp_path, locale):
             # the row: title, its footnote number, then this month's value first
             assert re.search(re.escape(title) + r"\d+ " + re.escape(value) + r" ", measures), title
         assert "October 2026" in flat
-        assert re.search(r"台城街道 3 2 1 50\.0% 100\.0% 33\.3% 15", flat)      # by town: visits, new, concluded…
-        assert re.search(r"大江镇 1 1 1 100\.0% 0\.0% 0\.0% 17", flat)
+        assert re.search(r"台城街道 3 2 2 1 50\.0% 100\.0% 33\.3% 15", flat)      # by town: visits, new, accepted, concluded…
+        assert re.search(r"大江镇 1 1 1 1 100\.0% 0\.0% 0\.0% 17", flat)
         assert re.search(r"1 Labour and social security 2 66\.7%", flat)       # top issues
         assert "Page 1 of" in flat and "Generated 2026-11-01 08:30" in flat
     else:
         assert "2026年10月" in flat and "劳动社保" in flat and "邻里纠纷" in flat
         for value in ("66.7%", "50.0%", "100.0%", "25.0%", "16.8"):
             assert value in measures
-        assert re.search(r"台城街道 3 2 1 50\.0% 100\.0% 33\.3% 15", flat)
+        assert re.search(r"台城街道 3 2 2 1 50\.0% 100\.0% 33\.3% 15", flat)
         assert re.search(r"1 劳动社保 2 66\.7%", flat)
         assert "2026-11-01 08:30" in flat and re.search(r"第 ?1 ?页", flat)
     assert "开平" not in flat   # the other county's matter never appears
