@@ -107,10 +107,11 @@ def _by_town_table(report) -> Table:
 
 def _by_category_table(report) -> Table:
     rows = [dict(r, _drill={"category": r["category_id"]}) for r in report["by_category"]]
-    figures = [c for c in _FIGURES if c.key != "visits"]
+    # visits are not split by category (a visit's matter can change category), so neither is the repeat rate
+    figures = [c for c in _FIGURES if c.key not in ("visits", "repeat_rate")]
     return Table("by_category", _l("By category"),
                  [Column("name", _l("Category"), "text"), Column("share", _l("Share of new cases"), "rate")]
-                 + figures, rows, _FIGURE_DEFS[1:])
+                 + figures, rows, [k for k in _FIGURE_DEFS[1:] if k != "repeat_rate"])
 
 
 def _trend_table(report) -> Table:

@@ -210,3 +210,11 @@ def test_outreach_and_orders_tables_come_from_their_areas(official, world):
     assert len(orders) == 2 and orders[1][0] == world.department.name_zh and orders[1][1] == "1"
     people = _csv(official.get(f"/reports/dashboard/export?table=outreach&fmt=csv&{ARGS}"))
     assert people[1][1:] == ["1", "7"]
+
+
+def test_the_category_table_has_no_column_it_cannot_fill(world):
+    from reports.dashboard import exports
+    report = {"by_category": [], "unit": world.county}
+    table = exports._by_category_table(report)
+    assert "repeat_rate" not in [c.key for c in table.columns] and "visits" not in [c.key for c in table.columns]
+    assert "accepted" in [c.key for c in table.columns]
