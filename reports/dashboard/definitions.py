@@ -49,7 +49,7 @@ _ALL = [
                   "the period.")),
     Definition("repeat_after_conclusion", _l("Repeats after conclusion"),
                _l("Repeat visits in the period on a matter that had already been concluded (已办结重复信访), "
-                  "counted separately.")),
+                  "shown on their own; they are also part of the repeat-visit rate.")),
     Definition("median_days", _l("Handling days (median)"),
                _l("Days from receipt to conclusion for matters concluded in the period: the middle value. "
                   "A median, not a mean, so one very fast or very slow matter does not move it.")),

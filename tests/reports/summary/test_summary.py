@@ -230,3 +230,9 @@ def test_outreach_lists_every_kind_with_a_total(world, tmp_path):
         assert re.search(re.escape(kind) + r" 0 0", section), kind
     assert re.search(r"Total 0 0", section)
     assert "policy explanation; kinds with none show 0" in flat
+
+
+def test_the_repeat_footnotes_say_how_the_two_figures_relate(world, tmp_path):
+    flat = _flat(_text(summary.render_monthly_summary(unit=world.county, year=2026, month=10, locale="zh_Hans",
+                                                      now=GENERATED), tmp_path, "repeats"))
+    assert "单独列示；它们也计入重复访率" in flat
