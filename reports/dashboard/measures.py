@@ -263,9 +263,19 @@ def summary(*, unit: OrgUnit, start: date, end: date) -> list[Measure]:
 def summary_with_change(*, unit: OrgUnit, year: int, month: int) -> list[MeasureChange]:
     """Each headline measure for the month, with month-on-month and year-on-year change."""
     now = summary(unit=unit, **_bounds(year, month))
-    prev = summary(unit=unit, **_bounds(*shift_month(year, month, -1)))
-    last_year = summary(unit=unit, **_bounds(year - 1, month))
+    first = db.session.scalar(sa.select(sa.func.min(Case.received_on)).where(scope(Case, unit)))
+    prev, last_year = (_compared(unit, *ym, first) for ym in (shift_month(year, month, -1), (year - 1, month)))
     return [MeasureChange(a, b, c) for a, b, c in zip(now, prev, last_year)]
+
+
+def _compared(unit: OrgUnit, year: int, month: int, first: date | None) -> list[Measure]:
+    """An earlier month's measures, or blanks ("—") when the desk's records do not cover all of it: a change
+    against a partial month (the desk's first) would mislead."""
+    bounds = _bounds(year, month)
+    measured = summary(unit=unit, **bounds)
+    if first is None or first > bounds["start"]:
+        return [Measure(m.key, None, None, None, m.kind, m.title, m.definition) for m in measured]
+    return measured
 
 
 def _bounds(year: int, month: int) -> dict:

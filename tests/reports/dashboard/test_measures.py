@@ -89,6 +89,9 @@ def october(world):
                    status=S.not_accepted)
     c["M"] = _case(world, received=date(2025, 10, 15), register_due=date(2025, 10, 30), decided=date(2025, 10, 16),
                    status=S.not_accepted)
+    # the desk's first matter, so that October 2025 is a whole month of records to compare with
+    c["N"] = _case(world, received=date(2025, 9, 30), register_due=date(2025, 10, 15), decided=date(2025, 9, 30),
+                   status=S.not_accepted)
     # Repeat visits: E after its conclusion, B, and C at 01:00 China time on 1 October (still 30 September in
     # UTC); one on 1 November China time (31 October in UTC) stays out of October.
     _visit(world, c["E"], datetime(2026, 10, 15, 3), repeat=True, after_conclusion=True)
@@ -267,3 +270,12 @@ def test_top_issues_keep_a_tie_at_the_cut_and_share_ranks(world):
     top = M.top_issues(unit=world.county, start=OCT[0], end=OCT[1], limit=2)
     assert [(r["rank"], r["category_id"], r["new_cases"]) for r in top] == [
         (1, world.category.id, 3), (2, housing.id, 1), (2, world.other_category.id, 1)]
+
+
+def test_no_change_against_a_month_the_desk_did_not_cover_whole(world):
+    """The desk's first matter came on 15 Oct 2025: October 2025 is partial, so no year-on-year change."""
+    _case(world, received=date(2025, 10, 15), register_due=date(2025, 10, 30))
+    _case(world, received=date(2026, 10, 5), register_due=date(2026, 10, 20))
+    changes = {c.measure.key: c for c in M.summary_with_change(unit=world.county, year=2026, month=10)}
+    assert changes["new_cases"].last_year.value is None and changes["new_cases"].yoy is None
+    assert changes["new_cases"].measure.value == 1
