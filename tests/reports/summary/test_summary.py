@@ -236,3 +236,11 @@ def test_the_repeat_footnotes_say_how_the_two_figures_relate(world, tmp_path):
     flat = _flat(_text(summary.render_monthly_summary(unit=world.county, year=2026, month=10, locale="zh_Hans",
                                                       now=GENERATED), tmp_path, "repeats"))
     assert "单独列示；它们也计入重复访率" in flat
+
+
+@pytest.mark.parametrize("locale,expected", [("en", "they are as of 2026-11-01 08:30 (Beijing time)"),
+                                             ("zh_Hans", "以上为截至 2026-11-01 08:30（北京时间）的数据")])
+def test_figures_that_can_still_change_say_as_of_when(world, tmp_path, locale, expected):
+    flat = _flat(_text(summary.render_monthly_summary(unit=world.county, year=2026, month=10, locale=locale,
+                                                      now=GENERATED), tmp_path, f"asof-{locale}"))
+    assert re.sub(r"\s", "", expected) in re.sub(r"\s", "", flat)   # pdftotext breaks CJK lines anywhere
