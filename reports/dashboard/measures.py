@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from desk.extensions import db
 from desk.models import Case, CaseStatus, Category, OrgUnit, Site, Ticket, Visit
 from reports.callbacks.models import Callback, CallbackStatus, Rating
+from reports.dashboard.arithmetic import change, percentile, percentile_of_counts, ratio
 from reports.dashboard.backlog import AGE_BUCKETS, backlog_by_age, overdue_cases
 from reports.dashboard import outreach_measures
 from reports.dashboard.routes import routes_counted
@@ -71,54 +72,6 @@ class MeasureChange:
     def __post_init__(self):
         self.mom = change(self.measure, self.previous)
         self.yoy = change(self.measure, self.last_year)
-
-
-def change(now: Measure, before: Measure) -> float | None:
-    """Rates, days and minutes change by difference; counts by relative change. None when undefined."""
-    if now.value is None or before.value is None:
-        return None
-    if now.kind == "count":
-        return (now.value - before.value) / before.value if before.value else None
-    return now.value - before.value
-
-
-def ratio(numerator: int | None, denominator: int | None) -> float | None:
-    """numerator / denominator, or None when there is nothing to divide by (never a division by zero)."""
-    if not denominator or numerator is None:
-        return None
-    return numerator / denominator
-
-
-def percentile(ordered: list, q: float) -> float | None:
-    """Linear interpolation between closest ranks, as PostgreSQL's percentile_cont (values sorted)."""
-    if not ordered:
-        return None
-    k = (len(ordered) - 1) * q
-    lo = int(k)
-    hi = min(lo + 1, len(ordered) - 1)
-    return float(ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo))
-
-
-def percentile_of_counts(counts: dict[int, int], q: float) -> float | None:
-    """``percentile`` of the list in which each value appears ``counts[value]`` times, without building it.
-
-    Handling days are whole numbers, so a month of the whole city (tens of thousands of matters) comes
-    back from the database as at most a few hundred (days, how many) pairs."""
-    total = sum(counts.values())
-    if not total:
-        return None
-    k = (total - 1) * q
-    lo = int(k)
-    hi = min(lo + 1, total - 1)
-    values, seen = {}, 0
-    for value in sorted(counts):
-        first, seen = seen, seen + counts[value]
-        for position in (lo, hi):
-            if first <= position < seen:
-                values[position] = value
-        if hi in values:
-            break
-    return float(values[lo] + (values[hi] - values[lo]) * (k - lo))
 
 
 # --- the raw counts, optionally split by a key (a child unit, a category, a month) ---------------------------
