@@ -161,8 +161,9 @@ def _orders_table(report) -> Table:
         Column("department", _l("Department"), "text"), Column("issued", _l("Issued"), "count"),
         Column("signed_on_time", _l("Signed on time"), "count"),
         Column("fed_back_on_time", _l("Fed back on time"), "count"),
-        Column("on_time_rate", _l("On-time rate"), "rate"), Column("returned", _l("Returned"), "count"),
-        Column("verified", _l("Verified"), "count"), Column("overdue", _l("Overdue now"), "count"),
+        Column("on_time_rate", _l("On-time feedback rate"), "rate"), Column("returned", _l("Returned"), "count"),
+        Column("verified", _l("Verified"), "count"),
+        Column("overdue_at_end", _l("Overdue at the end of the month"), "count"),
         Column("staff_visits", _l("Staff visits (person-times)"), "count"),
         Column("avg_rating", _l("Average rating"), "days"),
     ], report["orders_by_department"], ["orders"], available=report["order_totals"] is not None)
