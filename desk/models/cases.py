@@ -271,7 +271,7 @@ class CaseStage(db.Model):
     case: Mapped[Case] = relationship(back_populates="stages")
 
     __table_args__ = (sa.UniqueConstraint("case_id", "kind"),
-                      sa.Index("ix_case_stage_ended_started", "ended_on", "started_on"))
+                      sa.Index("ix_case_stage_ended_started_case", "ended_on", "started_on", "case_id"))
 
 
 class CaseParty(db.Model):

@@ -1,5 +1,9 @@
 """Open matters at a date: the backlog by age and the overdue list, each bounded by the present rather than
-by the length of history."""
+by the length of history.
+
+``on`` is the day after the period (its exclusive end): a matter is open when it was still open at the close of
+the period's last day; its age and days overdue are counted on that last day, as the case page counts them
+that day (a deadline is met through its own date, so a matter due on the last day is not yet overdue)."""
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -49,21 +53,26 @@ def _running_due_at(on: date):
 
 
 def _overdue_at(on: date):
-    """An open matter is overdue when the clock running at ``on`` had passed."""
+    """An open matter is overdue when the clock running at the close of the day before ``on`` had passed."""
+    last = on - timedelta(days=1)
     undecided = sa.or_(Case.decided_on.is_(None), Case.decided_on >= on)
     stage = sa.orm.aliased(CaseStage)
-    late_stage = sa.exists().where(stage.case_id == Case.id, _stage_open_at(on, stage), _stage_due_at(on, stage) < on)
-    return sa.or_(sa.and_(undecided, Case.register_due < on), sa.and_(sa.not_(undecided), late_stage))
+    late_stage = sa.exists().where(stage.case_id == Case.id, _stage_open_at(on, stage),
+                                   _stage_due_at(on, stage) < last)
+    return sa.or_(sa.and_(undecided, Case.register_due < last), sa.and_(sa.not_(undecided), late_stage))
 
 
 def _age_bucket(on: date):
-    whens = [(Case.received_on >= on - timedelta(days=high), i)
+    """The AGE_BUCKETS row of a matter by its days since receipt on the day before ``on``."""
+    last = on - timedelta(days=1)
+    whens = [(Case.received_on >= last - timedelta(days=high), i)
              for i, (_label, _low, high) in enumerate(AGE_BUCKETS) if high is not None]
     return sa.case(*whens, else_=len(AGE_BUCKETS) - 1)
 
 
 def backlog_by_age(*, unit: OrgUnit, on: date) -> list[dict]:
-    """Open matters at the start of ``on`` by days since receipt, with how many of them were overdue."""
+    """Open matters at the close of the day before ``on`` by days since receipt on that day, with how many of
+    them were overdue then."""
     bucket = _age_bucket(on).label("b")
     counts = [0] * len(AGE_BUCKETS)
     overdue = [0] * len(AGE_BUCKETS)
@@ -78,7 +87,8 @@ def backlog_by_age(*, unit: OrgUnit, on: date) -> list[dict]:
 
 
 def overdue_cases(*, unit: OrgUnit, on: date, limit: int = 50) -> list[dict]:
-    """Open matters past their running deadline at the start of ``on``, longest overdue first (no personal data)."""
+    """Open matters past their running deadline at the close of the day before ``on``, longest overdue first
+    (no personal data); days overdue counted on that day, as the case page counts them."""
     due = _running_due_at(on).label("due")
     ids = []
     for branch in _open_branches(on):
@@ -90,5 +100,5 @@ def overdue_cases(*, unit: OrgUnit, on: date, limit: int = 50) -> list[dict]:
     places = unit_names({c.town_id for c in cases.values()} | {c.county_id for c in cases.values()})
     return [{"case_id": r.id, "reference": cases[r.id].reference, "category": cases[r.id].category.name,
              "town": places.get(cases[r.id].town_id) or places.get(cases[r.id].county_id, ""),
-             "received_on": cases[r.id].received_on, "due": r.due, "days_overdue": (on - r.due).days,
+             "received_on": cases[r.id].received_on, "due": r.due, "days_overdue": (on - timedelta(days=1) - r.due).days,
              "status": cases[r.id].status.title} for r in ids]

@@ -1,11 +1,12 @@
 """Each measure against a hand-counted October 2026 in 台山市 (with 开平市 next door to stay out of it)."""
 from datetime import date, datetime
+import re
 
 import pytest
 import sqlalchemy as sa
 
 from desk.extensions import db
-from desk.models import CaseStage, CaseStatus, StageKind, Visit
+from desk.models import CaseStage, CaseStatus, Role, StageKind, Visit
 from desk.models import Ticket
 from reports.callbacks.models import Callback, CallbackStatus, Rating
 from reports.dashboard import drill, measures as M
@@ -219,7 +220,31 @@ def test_backlog_and_overdue_at_the_period_end(world, october):
     assert backlog == {"0-15": (2, 0), "16-30": (1, 0), "31-60": (0, 0), "61-90": (0, 0), "90+": (2, 2)}
     overdue = M.overdue_cases(unit=world.county, on=OCT[1])
     assert [r["reference"] for r in overdue] == [october["J"].reference, october["K"].reference]
-    assert overdue[0]["days_overdue"] == 92 and "name" not in overdue[0]
+    assert overdue[0]["days_overdue"] == 91 and "name" not in overdue[0]     # on 31 October, as the case page
+
+
+def test_the_report_at_a_month_end_reads_as_the_case_page_on_its_last_day(world, login_as, clock):
+    """Due on 31 October, still open: the case page of 31 October says 0 days left (due soon), and so the report
+    for October has it open and not yet overdue; the case page of 30 November says 30 days overdue, as the
+    report for November does."""
+    case = _case(world, received=date(2026, 10, 16), register_due=date(2026, 10, 31))
+    db.session.commit()
+    client = login_as(Role.official, unit=world.county)
+
+    def case_page_days_left(day):
+        clock(f"{day} 10:00")
+        page = client.get(f"/intake/cases/{case.id}").get_data(as_text=True)
+        clocks = page[page.index('data-testid="clocks"'):]
+        return int(re.search(r'<td class="num">(-?\d+)</td>', clocks).group(1))
+
+    assert case_page_days_left("2026-10-31") == 0
+    october = M.backlog_by_age(unit=world.county, on=date(2026, 11, 1))
+    assert [(r["open"], r["overdue"]) for r in october if r["open"]] == [(1, 0)]    # 15 days old on 31 October
+    assert october[0]["open"] == 1 and not M.overdue_cases(unit=world.county, on=date(2026, 11, 1))
+    assert case_page_days_left("2026-11-30") == -30
+    november, = M.overdue_cases(unit=world.county, on=date(2026, 12, 1))
+    assert (november["due"], november["days_overdue"]) == (date(2026, 10, 31), 30)
+    assert [r["open"] for r in M.backlog_by_age(unit=world.county, on=date(2026, 12, 1))] == [0, 0, 1, 0, 0]
 
 
 def _ids(stmt):
@@ -235,7 +260,6 @@ def _ids(stmt):
     ("satisfaction_rate", "numerator", "AF"),
     ("participation_rate", "numerator", "ACF"),
     ("not_rated_in_time", "numerator", "E"),
-    ("repeat_rate", "numerator", "BCE"),
     ("median_days", "numerator", "ACEF"),
     ("backlog", "numerator", "BGLJK"),
     ("overdue", "numerator", "JK"),
@@ -243,6 +267,21 @@ def _ids(stmt):
 def test_drill_down_lists_exactly_the_counted_cases(world, october, key, part, letters):
     stmt = drill.drill_down(measure_key=key, unit=world.county, start=OCT[0], end=OCT[1], part=part)
     assert _ids(stmt) == {october[x].id for x in letters}
+
+
+def test_visit_figures_drill_down_to_visits_not_cases(world, october):
+    """A repeat visit is a row of its own: the list has as many rows as the figure counts."""
+    figures = {m.key: m for m in M.summary(unit=world.county, start=OCT[0], end=OCT[1])}
+    repeats = _ids(drill.drill_down(measure_key="repeat_rate", unit=world.county, start=OCT[0], end=OCT[1]))
+    visits = _ids(drill.drill_down(measure_key="visits", unit=world.county, start=OCT[0], end=OCT[1]))
+    assert drill.record_kind("visits") == drill.record_kind("repeat_rate") == "visit"
+    assert len(repeats) == figures["repeat_rate"].numerator and len(visits) == figures["visits"].value
+    assert repeats < visits
+    rows = db.session.scalars(sa.select(Visit).where(Visit.id.in_(repeats))).all()
+    assert {v.case_id for v in rows} == {october[x].id for x in "BCE"} and all(v.is_repeat for v in rows)
+    with pytest.raises(KeyError):     # visits are not split by category
+        drill.drill_down(measure_key="visits", unit=world.county, start=OCT[0], end=OCT[1],
+                         category_id=world.category.id)
 
 
 def test_drill_down_narrows_and_refuses(world, october):
