@@ -1,4 +1,5 @@
-"""The cases behind a figure: every number on the dashboard links to the list of cases it counts."""
+"""The records behind a figure: every number on the dashboard links to the list of what it counts — cases for
+case figures, visits for visit figures (a repeat visit is a row of its own), queue tickets for the wait."""
 from datetime import date
 
 import sqlalchemy as sa
@@ -11,16 +12,20 @@ from reports.dashboard.measures import _ticket_scope, category_ids
 from reports.dashboard.scope import scope, utc
 
 
-# measure key -> (numerator condition builder, denominator builder or None). Each builder returns a SELECT of
-# Case ids for (unit, start, end).
+# measure key -> (numerator builder, denominator builder or None). Each builder returns a SELECT of the ids of
+# the records the figure counts (RECORDS: cases unless named) for (unit, start, end).
 def _cases(unit, *where):
     return sa.select(Case.id).where(scope(Case, unit), *where)
 
 
-def _visit_cases(unit, start, end, *where):
-    return sa.select(Case.id).where(Case.id.in_(
-        sa.select(Visit.case_id).where(scope(Visit, unit), Visit.visited_at >= utc(start),
-                                       Visit.visited_at < utc(end), *where)))
+def _visits(unit, start, end, *where):
+    return sa.select(Visit.id).where(scope(Visit, unit), Visit.visited_at >= utc(start), Visit.visited_at < utc(end),
+                                     *where)
+
+
+def _waits(unit, start, end):
+    return sa.select(Ticket.id).where(_ticket_scope(unit), Ticket.day >= start, Ticket.day < end,
+                                      Ticket.called_at.is_not(None))
 
 
 def _callback_cases(unit, start, end, *where):
@@ -39,11 +44,9 @@ def _open_at(unit, on, *where):
 
 _RATED = Callback.status == CallbackStatus.rated
 DRILLS = {
-    "visits": (lambda u, s, e: _visit_cases(u, s, e), None),
-    "repeat_rate": (lambda u, s, e: _visit_cases(u, s, e, Visit.is_repeat.is_(True)),
-                    lambda u, s, e: _visit_cases(u, s, e)),
-    "repeat_after_conclusion": (lambda u, s, e: _visit_cases(u, s, e, Visit.repeat_after_conclusion.is_(True)),
-                                None),
+    "visits": (lambda u, s, e: _visits(u, s, e), None),
+    "repeat_rate": (lambda u, s, e: _visits(u, s, e, Visit.is_repeat.is_(True)), lambda u, s, e: _visits(u, s, e)),
+    "repeat_after_conclusion": (lambda u, s, e: _visits(u, s, e, Visit.repeat_after_conclusion.is_(True)), None),
     "new_cases": (lambda u, s, e: _cases(u, _between(Case.received_on, s, e)), None),
     "accepted": (lambda u, s, e: _cases(u, _between(Case.decided_on, s, e), Case.accepted_on.is_not(None)), None),
     "concluded": (lambda u, s, e: _cases(u, _between(Case.concluded_on, s, e)), None),
@@ -64,9 +67,8 @@ DRILLS = {
                                                           Callback.status == CallbackStatus.not_rated_in_time), None),
     "median_days": (lambda u, s, e: _cases(u, _between(Case.concluded_on, s, e)), None),
     "p90_days": (lambda u, s, e: _cases(u, _between(Case.concluded_on, s, e)), None),
-    "median_wait": (lambda u, s, e: sa.select(Case.id).where(Case.id.in_(
-        sa.select(Visit.case_id).join(Ticket, Ticket.visit_id == Visit.id).where(
-            _ticket_scope(u), Ticket.day >= s, Ticket.day < e, Ticket.called_at.is_not(None)))), None),
+    "awaiting_rating": (lambda u, s, e: _callback_cases(u, s, e, Callback.status == CallbackStatus.pending), None),
+    "median_wait": (_waits, None),
     "backlog": (lambda u, s, e: _open_at(u, e), None),
     "overdue": (lambda u, s, e: _open_at(u, e, _overdue_at(e)), None),
     **outreach_measures.DRILLS,
@@ -74,9 +76,19 @@ DRILLS = {
 }
 
 
+# What a drill-down lists, when not cases.
+RECORDS = {"visits": "visit", "repeat_rate": "visit", "repeat_after_conclusion": "visit", "median_wait": "ticket"}
+
+
+def record_kind(measure_key: str) -> str:
+    """"case", "visit" or "ticket": the kind of record whose ids ``drill_down`` returns for the measure."""
+    return RECORDS.get(measure_key, "case")
+
+
 def drill_down(*, measure_key: str, unit: OrgUnit, start: date, end: date, part: str = "numerator",
                category_id: int | None = None, age_bucket: int | None = None):
-    """A SELECT of the Case ids behind a figure (its numerator, or its denominator for a rate).
+    """A SELECT of the ids behind a figure (its numerator, or its denominator for a rate): of the records
+    ``record_kind`` names.
 
     Raises KeyError for an unknown measure or a part the measure does not have. ``category_id`` narrows to a
     category and its subcategories; ``age_bucket`` (backlog and overdue) to one AGE_BUCKETS row at ``end``."""
@@ -89,6 +101,8 @@ def drill_down(*, measure_key: str, unit: OrgUnit, start: date, end: date, part:
         raise KeyError(part)
     stmt = builder(unit, start, end)
     if category_id is not None:
+        if record_kind(measure_key) != "case":     # visits and tickets are not split by category
+            raise KeyError(category_id)
         stmt = stmt.where(Case.category_id.in_(category_ids(category_id)))
     if age_bucket is not None:
         if measure_key not in ("backlog", "overdue") or not 0 <= age_bucket < len(AGE_BUCKETS):

@@ -146,7 +146,8 @@ def _raw(unit: OrgUnit, start: date, end: date, split: _Split = NO_SPLIT, *, vis
                 {"rated": count_if(rated),
                  "rated_cases": sa.func.count(sa.distinct(sa.case((rated, Callback.case_id), else_=None))),
                  "satisfied": count_if(sa.and_(rated, Callback.rating.in_([Rating.satisfied, Rating.basic]))),
-                 "not_rated_in_time": count_if(sa.and_(first, Callback.status == CallbackStatus.not_rated_in_time))}))
+                 "not_rated_in_time": count_if(sa.and_(first, Callback.status == CallbackStatus.not_rated_in_time)),
+                 "awaiting_rating": count_if(sa.and_(first, Callback.status == CallbackStatus.pending))}))
     days = _days(Case.concluded_on, Case.received_on).label("d")
     by_day = bool(split.months)                     # as in _rows: by the day, put into months here
     key = (Case.concluded_on if by_day else split.key(Case, Case.concluded_on, False)).label("k")
@@ -196,6 +197,7 @@ def _measures(raw: dict) -> list[Measure]:
         Measure("participation_rate", ratio(g("rated_cases", 0), g("concluded", 0)), g("rated_cases", 0),
                 g("concluded", 0), "rate"),
         Measure("not_rated_in_time", g("not_rated_in_time", 0)),
+        Measure("awaiting_rating", g("awaiting_rating", 0)),
         Measure("repeat_rate", ratio(g("repeat_visits", 0), g("visits", 0)), g("repeat_visits", 0), g("visits", 0),
                 "rate"),
         Measure("repeat_after_conclusion", g("repeat_after_conclusion", 0)),

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from desk.access import in_scope, require_roles
 from desk.extensions import db
 from desk.params import MAX_ID, id_arg
-from desk.models import LEVEL_ORDER, Case, CaseParty, Category, OrgUnit, Person, Role
-from desk.timeutil import local_today
+from desk.models import LEVEL_ORDER, Case, CaseParty, Category, OrgUnit, Person, Role, Ticket, Visit
+from desk.timeutil import local_today, to_local, utcnow
 from reports import bp
 from reports.dashboard import charts, drill, exports, measures, outreach_measures
 from reports.dashboard.definitions import DEFINITIONS
@@ -114,7 +114,8 @@ def dashboard():
                            charts={k: charts.svg_data_uri(v) for k, v in svgs.items()},
                            args=_args(unit, year, month), footnotes=[DEFINITIONS[k] for k in notes],
                            footnote_number={k: i for i, k in enumerate(notes, 1)},
-                           min_rank=measures.MIN_CASES_TO_RANK, outreach_drillable=outreach_measures.DRILLABLE)
+                           min_rank=measures.MIN_CASES_TO_RANK, outreach_drillable=outreach_measures.DRILLABLE,
+                           counted_at=to_local(utcnow()))
 
 
 def _mask_name(name: str) -> str:
@@ -124,7 +125,8 @@ def _mask_name(name: str) -> str:
 @bp.route("/dashboard/cases")
 @require_roles(*VIEWERS)
 def drill_down():
-    """The cases behind one figure of the dashboard (names masked, each linking to its case page)."""
+    """The records behind one figure of the dashboard — cases, visits or queue tickets (drill.record_kind) —
+    names masked, each linking to its case page."""
     form, valid = _parse()
     key, part = request.args.get("measure", ""), request.args.get("part", "numerator")
     category_id, before, bucket = id_arg("category"), id_arg("before"), _bucket_arg()
@@ -141,24 +143,37 @@ def drill_down():
                                    category_id=category_id, age_bucket=bucket)
     except KeyError:
         abort(404)
+    kind = drill.record_kind(key)
+    model = {"case": Case, "visit": Visit, "ticket": Ticket}[kind]
     ids = stmt.subquery()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(ids))
-    page = sa.select(Case).where(Case.id.in_(sa.select(ids.c.id)))
+    page = sa.select(model).where(model.id.in_(sa.select(ids.c[0])))
     if before:
-        page = page.where(Case.id < before)
-    rows = list(db.session.scalars(page.order_by(Case.id.desc()).limit(DRILL_PAGE + 1)))
+        page = page.where(model.id < before)
+    rows = list(db.session.scalars(page.order_by(model.id.desc()).limit(DRILL_PAGE + 1)))
     more = len(rows) > DRILL_PAGE
     rows = rows[:DRILL_PAGE]
-    names = _petitioner_names([c.id for c in rows])
-    places = unit_names({c.town_id for c in rows} | {c.county_id for c in rows})
+    cases = [c for c in (_case_of(kind, row) for row in rows) if c is not None]
+    names = _petitioner_names([c.id for c in cases]) if kind == "case" else \
+        {v.id: _mask_name(v.person.name) for v in rows} if kind == "visit" else {}
+    places = unit_names({c.town_id for c in cases} | {c.county_id for c in cases})
     args = _args(unit, year, month)
     keep = {k: v for k, v in request.args.items() if k not in ("before", "unit", "month")}
     return render_template(
-        "reports/dashboard/drill_down.html", cases=rows, total=total, names=names, places=places, unit=unit,
-        start=start, end=end, definition=DEFINITIONS.get(key), part=part, args=args,
+        "reports/dashboard/drill_down.html", kind=kind, rows=rows, total=total, names=names, places=places,
+        unit=unit, start=start, end=end, definition=DEFINITIONS.get(key), part=part, args=args,
         category=db.session.get(Category, category_id) if category_id else None,
         bucket=measures.AGE_BUCKETS[bucket][0] if bucket is not None else None,
         next_url=url_for("reports.drill_down", **args, **keep, before=rows[-1].id) if more else None)
+
+
+def _case_of(kind: str, row):
+    """The case a listed record belongs to (a ticket may have none: the visitor left before being served)."""
+    if kind == "case":
+        return row
+    if kind == "visit":
+        return row.case
+    return row.visit.case if row.visit else None
 
 
 def _bucket_arg() -> int | None:
