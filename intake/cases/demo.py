@@ -48,7 +48,7 @@ def seed(ctx: SeedContext) -> None:
                 category = rng.choice(leaves)
                 visit = register_visit(actor=actor, site=_site(ctx, place, county), data=_visit_input(
                     rng, person, place, category, received, stamp))
-                _finish_ticket(visit, stamp)
+                _finish_ticket(visit)
                 history.append((visit.case, person, place))
                 _advance(rng, visit.case, actor, received, today, ctx)
             _showcase_stages(rng, ctx, county, actor, population, leaves)
@@ -97,14 +97,18 @@ def _repeat_visit(rng, actor, ctx, history, received):
     # a matter of another county comes back there: the demo's receptionist (台山) may not touch it
     visit = register_visit(actor=actor if in_scope(actor, case) else None, site=ctx.sites.get(case.county_id),
                            data=data)
-    _finish_ticket(visit, min(_at(received, rng), ctx.now))
+    # The demo runs each matter to its end when it registers it, so a backdated repeat would read the matter's
+    # final status: flag it from the first reply's date, as a live visit on that day would have been flagged.
+    visit.repeat_after_conclusion = case.concluded_on is not None and case.concluded_on <= received
+    _finish_ticket(visit)
 
 
-def _finish_ticket(visit, stamp):
+def _finish_ticket(visit):
+    """Served a few minutes after the ticket was taken (never before: a wait is never negative)."""
     ticket = db.session.scalar(db.select(Ticket).where(Ticket.visit_id == visit.id))
     if ticket is not None:
         ticket.status = TicketStatus.done
-        ticket.called_at = stamp + timedelta(minutes=4 + visit.id % 23)
+        ticket.called_at = ticket.arrived_at + timedelta(minutes=4 + visit.id % 23)
         ticket.started_at = ticket.called_at + timedelta(minutes=1)
         ticket.finished_at = ticket.started_at + timedelta(minutes=8 + visit.id % 31)
 
