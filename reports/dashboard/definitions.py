@@ -44,6 +44,9 @@ _ALL = [
                _l("Matters rated / matters concluded in the period.")),
     Definition("not_rated_in_time", _l("Not rated in time"),
                _l("Matters concluded in the period whose rating window closed without a rating (超期未评价).")),
+    Definition("awaiting_rating", _l("Awaiting a rating"),
+               _l("Matters concluded in the period whose rating window is still open, with no rating yet: "
+                  "the participation and satisfaction rates can still change until these windows close.")),
     Definition("repeat_rate", _l("Repeat-visit rate"),
                _l("Visits in the period that are repeat visits (same person, same matter) / all visits in "
                   "the period.")),
@@ -77,8 +80,11 @@ _ALL = [
                   "mediation ended in the period, by the day it ended (化解率). A dispute mediated twice in the "
                   "month counts once. “—” when no mediation ended.")),
     Definition("orders", _l("Dispatch orders"),
-               _l("Orders issued in the period; signed and fed back on time against their working-day limits; "
-                  "returned and verified; by department.")),
+               _l("Orders issued in the period, by lead department: signed on time (by the signing limit) and "
+                  "fed back on time (by the feedback deadline the town set, in working days); the on-time "
+                  "feedback rate is fed back on time / orders fed back or past that deadline; returned and "
+                  "verified. Overdue at the end of the month counts every order then past its signing or "
+                  "feedback limit, whenever it was issued, rebuilt from the orders' dated history.")),
     Definition("routes", _l("Matters sent on another route"),
                _l("Matters decided in the period that are not heard on the petition track, by route: the five "
                   "statutory kinds not accepted (court, procuratorate and police matters, marked ⚖, leave the "

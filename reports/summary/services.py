@@ -115,10 +115,15 @@ def _validate(unit: OrgUnit, year: int, month: int, locale: str) -> None:
         raise DomainError(_l("Monthly summaries are made for the city, a county or a town."), field="unit_id")
 
 
-def render_html(*, unit: OrgUnit, year: int, month: int, now: datetime | None = None) -> str:
-    """The summary as HTML in the current locale (the PDF's source; also handy to look at in a browser)."""
+def render_html(*, unit: OrgUnit, year: int, month: int, now: datetime | None = None,
+                archived_at: datetime | None = None) -> str:
+    """The summary as HTML in the current locale (the PDF's source; also handy to look at in a browser).
+
+    ``archived_at``: when the month's archived copy was made; a copy rendered later says it was regenerated."""
     report = gather_report(unit=unit, year=year, month=month)
     generated = to_local(now or utcnow())
+    label = _l("Regenerated %(time)s (Beijing time)", time=generated.strftime("%Y-%m-%d %H:%M")) if archived_at \
+        else _l("Generated %(time)s (Beijing time)", time=generated.strftime("%Y-%m-%d %H:%M"))
     keys = [m.measure.definition for m in report["measures"] + report["outreach_measures"]] + [
         "backlog", "overdue", "routes", "top_issues", "outreach", "orders"]
     notes = {key: n for n, key in enumerate(dict.fromkeys(k for k in keys if k in DEFINITIONS), 1)}
@@ -126,20 +131,19 @@ def render_html(*, unit: OrgUnit, year: int, month: int, now: datetime | None = 
     # the page context processors, and the PDF needs none of them.
     return current_app.jinja_env.get_template("pdf/monthly_summary.html").render(
         r=report, unit=unit, title=month_title(year, month), year=year, month=month,
-        generated=generated, generated_label=_l("Generated %(time)s (Beijing time)",
-                                                time=generated.strftime("%Y-%m-%d %H:%M")),
+        generated=generated, generated_label=label, archived_at=to_local(archived_at) if archived_at else None,
         charts=_charts(report), page_counter=Markup(page_counter_css()), css=css_string, notes=notes,
         definitions=DEFINITIONS, child_level=measures.child_level(unit),
         last_day=report["end"] - timedelta(days=1), min_rank=measures.MIN_CASES_TO_RANK)
 
 
 def render_monthly_summary(*, unit: OrgUnit, year: int, month: int, locale: str,
-                           now: datetime | None = None) -> bytes:
-    """The monthly summary of ``unit`` for ``year``-``month`` as PDF bytes, in ``locale``."""
+                           now: datetime | None = None, archived_at: datetime | None = None) -> bytes:
+    """The monthly summary of ``unit`` for ``year``-``month`` as PDF bytes, in ``locale`` (see render_html)."""
     _validate(unit, year, month, locale)
     from weasyprint import HTML
     with force_locale(locale):
-        html = render_html(unit=unit, year=year, month=month, now=now)
+        html = render_html(unit=unit, year=year, month=month, now=now, archived_at=archived_at)
         return HTML(string=html, base_url=current_app.root_path).write_pdf()
 
 
@@ -207,6 +211,13 @@ def _announce(summary: MonthlySummary) -> None:
         notify(user_id, "report_ready", title=f"{summary.unit.name} {summary.year}-{summary.month:02d}",
                link="/reports/summaries",
                dedupe_key=f"report_ready:{summary.unit_id}:{summary.year}-{summary.month:02d}:{user_id}")
+
+
+def archived_at(unit: OrgUnit, year: int, month: int, locale: str) -> datetime | None:
+    """When the month's summary of ``unit`` in ``locale`` was archived (None while it is not)."""
+    return db.session.scalar(sa.select(MonthlySummary.generated_at).where(
+        MonthlySummary.unit_id == unit.id, MonthlySummary.year == year, MonthlySummary.month == month,
+        MonthlySummary.locale == locale, MonthlySummary.generated_at.is_not(None)))
 
 
 def previous_month(now: datetime) -> tuple[int, int]:

@@ -54,7 +54,8 @@ def summaries():
 @bp.route("/summaries/pdf")
 @require_roles(*READERS)
 def summary_on_demand():
-    """Render the summary for the chosen month, area and language now (not archived)."""
+    """Render the summary for the chosen month, area and language now (not archived); when the month is archived,
+    the copy says it was regenerated, and when the archived one was made."""
     form = _form(request.args)
     if not form.validate():
         return render_template("reports/summary/archive.html", form=form, rows=summary.archived_for(current_user),
@@ -64,7 +65,8 @@ def summary_on_demand():
         abort(404)
     year, month = form.year_month
     try:
-        pdf = summary.render_monthly_summary(unit=unit, year=year, month=month, locale=form.locale.data)
+        pdf = summary.render_monthly_summary(unit=unit, year=year, month=month, locale=form.locale.data,
+                                             archived_at=summary.archived_at(unit, year, month, form.locale.data))
     except DomainError as err:
         show_on_form(form, err)
         return render_template("reports/summary/archive.html", form=form, rows=summary.archived_for(current_user),

@@ -218,3 +218,10 @@ def test_the_category_table_has_no_column_it_cannot_fill(world):
     table = exports._by_category_table(report)
     assert "repeat_rate" not in [c.key for c in table.columns] and "visits" not in [c.key for c in table.columns]
     assert "accepted" in [c.key for c in table.columns]
+
+
+def test_the_dashboard_says_when_figures_that_can_still_change_were_counted(world, login_as, clock):
+    clock("2026-12-03 10:00")
+    page = login_as(Role.official).get("/reports/dashboard?month=2026-11").get_data(as_text=True)
+    assert re.search(r'data-testid="as-of">[^<]*截至 2026-12-03 10:00（北京时间）', page)
+    assert 'data-measure="awaiting_rating"' in page

@@ -202,11 +202,11 @@ def test_the_overdue_list_says_how_many_it_shows_and_labels_are_honest(world, tm
     flat = _flat(_text(pdf, tmp_path, locale))
     if locale == "en":
         assert "Listed: 50 of 52, longest overdue first." in flat
-        assert re.search(r"Still open 0 0 0 52 0", flat) and "Backlog by age at the end of the month" in flat
+        assert re.search(r"Still open 0 0 52 0 0", flat)     # 60 days old on 31 October and "Backlog by age at the end of the month" in flat
         assert "outreach" in flat[flat.index("Visits: Contacts"):][:200]
     else:
         assert re.search(r"列出 ?50 ?件（共 ?52 ?件）", flat)
-        assert re.search(r"在办 0 0 0 52 0", flat) and "按收到天数" in flat and "受理时长" not in flat
+        assert re.search(r"在办 0 0 52 0 0", flat) and "按收到天数" in flat and "受理时长" not in flat
     assert "percentile_cont" not in flat and "PostgreSQL" not in flat
 
 
@@ -244,3 +244,29 @@ def test_figures_that_can_still_change_say_as_of_when(world, tmp_path, locale, e
     flat = _flat(_text(summary.render_monthly_summary(unit=world.county, year=2026, month=10, locale=locale,
                                                       now=GENERATED), tmp_path, f"asof-{locale}"))
     assert re.sub(r"\s", "", expected) in re.sub(r"\s", "", flat)   # pdftotext breaks CJK lines anywhere
+
+
+@pytest.mark.parametrize("locale,banner,footer", [
+    ("en", "Regenerated on 2026-12-03 10:00 (Beijing time). The summary archived on 2026-11-01 08:30",
+     "Regenerated 2026-12-03 10:00"),
+    ("zh_Hans", "本摘要于 2026-12-03 10:00（北京时间）重新生成。2026-11-01 08:30 归档的摘要", "重新生成于 2026-12-03 10:00")])
+def test_the_archive_never_changes_and_a_regenerated_copy_says_so(october, login_as, tmp_path, clock, locale,
+                                                                    banner, footer):
+    """The 1st's archived PDF is the record: a later run and a later download return its very bytes; a copy made
+    afterwards on demand says it was regenerated, when, and when the record was archived."""
+    assert run_job("monthly_summaries", now=GENERATED).ok
+    row = db.session.scalar(sa.select(MonthlySummary).where(MonthlySummary.unit_id == october.county.id,
+                                                            MonthlySummary.locale == locale))
+    archived = row.pdf
+    clock("2026-12-03 10:00")
+    assert run_job("monthly_summaries", now=datetime(2026, 11, 1, 1, 30)).count == 0   # a rerun adds nothing
+    official = login_as(Role.official)
+    assert official.get(f"/reports/summaries/{row.id}.pdf").data == archived
+    word = "Regenerated" if locale == "en" else "重新生成"
+    assert word not in _text(archived, tmp_path, "archived")
+    again = official.get(f"/reports/summaries/pdf?month=2026-10&unit_id={october.county.id}&locale={locale}")
+    flat = re.sub(r"\s", "", _text(again.data, tmp_path, "again"))
+    assert re.sub(r"\s", "", banner) in flat and re.sub(r"\s", "", footer) in flat
+    fresh = official.get(f"/reports/summaries/pdf?month=2026-09&unit_id={october.county.id}&locale={locale}")
+    assert word not in _text(fresh.data, tmp_path, "fresh")               # September was never archived
+    assert db.session.scalar(sa.select(MonthlySummary.pdf).where(MonthlySummary.id == row.id)) == archived
