@@ -275,7 +275,8 @@ def category_ids(category_id: int) -> list[int]:
 
 
 def by_category(*, unit: OrgUnit, start: date, end: date) -> list[dict]:
-    """One row per top-level category with new matters or conclusions in the period, most new matters first."""
+    """One row per top-level category with new matters or conclusions in the period, most new matters first
+    (then most concluded, then by category code)."""
     raw = _raw(unit, start, end, _Split("category_id"), visits=False)
     roots = _category_roots()
     merged: dict[int, dict] = {}
@@ -295,9 +296,11 @@ def by_category(*, unit: OrgUnit, start: date, end: date) -> list[dict]:
     for root_id, counts in merged.items():
         row = _table_row(counts)
         root = next(r for r in roots.values() if r.id == root_id)
-        row.update(category_id=root_id, name=root.name, share=ratio(counts.get("new_cases", 0), total))
+        row.update(category_id=root_id, name=root.name, code=root.code,
+                   share=ratio(counts.get("new_cases", 0), total))
         rows.append(row)
-    rows.sort(key=lambda r: (-(r["new_cases"] or 0), -(r["concluded"] or 0), r["name"]))
+    # ties by category code, not by name: the Chinese and English summaries list them in one order
+    rows.sort(key=lambda r: (-(r["new_cases"] or 0), -(r["concluded"] or 0), r["code"]))
     return rows
 
 

@@ -318,3 +318,23 @@ def test_no_change_against_a_month_the_desk_did_not_cover_whole(world):
     changes = {c.measure.key: c for c in M.summary_with_change(unit=world.county, year=2026, month=10)}
     assert changes["new_cases"].last_year.value is None and changes["new_cases"].yoy is None
     assert changes["new_cases"].measure.value == 1
+
+
+def test_tied_categories_keep_one_order_in_every_language(world):
+    """Two groups with a case each: ordered by code (B before A here), whatever their names sort to."""
+    from flask_babel import force_locale
+    from desk.models import Category
+    groups = [Category(code=code, name_zh=zh, name_en=en) for code, zh, en in
+              (("9001", "乙类", "B group"), ("9000", "甲类", "Z group"))]
+    db.session.add_all(groups)
+    db.session.flush()
+    for group in groups:
+        leaf = Category(code=f"{group.code}-1", parent_id=group.id, name_zh="事项", name_en="Issue")
+        db.session.add(leaf)
+        db.session.flush()
+        make_case(world, received_on=date(2026, 10, 5), category=leaf)
+    orders = set()
+    for locale in ("en", "zh_Hans", "zh_Hant"):
+        with force_locale(locale):
+            orders.add(tuple(r["category_id"] for r in M.by_category(unit=world.county, start=OCT[0], end=OCT[1])))
+    assert orders == {(groups[1].id, groups[0].id)}
