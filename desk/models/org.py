@@ -143,6 +143,12 @@ class Department(db.Model):
     def __str__(self) -> str:
         return self.name
 
+    def visible_to(self, user) -> bool:
+        """A county's department is seen from the county, the city above it and the towns and villages in it
+        (desk.access.find_in_scope asks this: a department has no place columns of its own)."""
+        unit = user.org_unit
+        return getattr(self.county, f"{unit.level.value}_id") == unit.id or unit.county_id == self.county_id
+
 
 class Category(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)

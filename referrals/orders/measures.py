@@ -48,14 +48,21 @@ def overdue_at(on: datetime):
                                             sa.and_(O.feedback_due_at < on, owed)))
 
 
+# The counted conditions, shared by the figures and their drill-downs (DRILLS), so a list equals its figure.
+CONDITIONS = {
+    "issued": sa.true(),
+    "signed_on_time": sa.and_(O.signed_at.is_not(None), O.signed_at <= O.sign_due_at),
+    "fed_back_on_time": sa.and_(O.reported_at.is_not(None), O.reported_at <= O.feedback_due_at),
+    "returned": O.returned_count > 0,
+    "verified": O.status == OrderStatus.verified,
+}
+
+
 def _columns(now: datetime) -> dict:
     decided = sa.or_(O.reported_at.is_not(None), O.feedback_due_at < now)
     return {
         "issued": sa.func.count(O.id),
-        "signed_on_time": _count(sa.and_(O.signed_at.is_not(None), O.signed_at <= O.sign_due_at)),
-        "fed_back_on_time": _count(sa.and_(O.reported_at.is_not(None), O.reported_at <= O.feedback_due_at)),
-        "returned": _count(O.returned_count > 0),
-        "verified": _count(O.status == OrderStatus.verified),
+        **{key: _count(condition) for key, condition in CONDITIONS.items() if key != "issued"},
         "overdue": _count(overdue_clause(now)),
         "staff_visits": sa.func.coalesce(sa.func.sum(O.staff_visits), 0),
         "decided": _count(decided),
@@ -120,3 +127,15 @@ def orders_by_department(*, unit: OrgUnit, start: date, end: date, now: datetime
                          "on_time_rate": None, "returned": 0, "verified": 0, "overdue": 0,
                          "overdue_at_end": overdue[d.id], "staff_visits": 0, "avg_rating": None})
     return rows
+
+
+def _listed(key: str):
+    def order_ids(unit: OrgUnit, start: date, end: date):
+        if key == "overdue_at_end":
+            return sa.select(O.id).where(unit_column(O, unit.level) == unit.id, overdue_at(_utc(end)))
+        return sa.select(O.id).where(_where(unit, start, end), CONDITIONS[key])
+    return order_ids
+
+
+# For reports.dashboard.drill: each order figure's list (ids of dispatch orders) for (unit, start, end).
+DRILLS = {f"orders_{key}": (_listed(key), None) for key in (*CONDITIONS, "overdue_at_end")}

@@ -80,18 +80,34 @@ DRILLS = {
 RECORDS = {"visits": "visit", "repeat_rate": "visit", "repeat_after_conclusion": "visit", "median_wait": "ticket"}
 
 
+def _order_drills() -> dict:
+    """The dispatch-order figures' lists (referrals.orders.measures), when that area is installed."""
+    try:
+        from referrals.orders.measures import DRILLS as ORDER_DRILLS
+    except ModuleNotFoundError as err:
+        if err.name not in ("referrals.orders.measures", "referrals.orders", "referrals"):
+            raise
+        return {}
+    return ORDER_DRILLS
+
+
+DRILLS.update(_order_drills())
+RECORDS.update({key: "order" for key in _order_drills()})
+
+
 def record_kind(measure_key: str) -> str:
-    """"case", "visit" or "ticket": the kind of record whose ids ``drill_down`` returns for the measure."""
+    """"case", "visit", "ticket" or "order": the kind of record whose ids ``drill_down`` returns."""
     return RECORDS.get(measure_key, "case")
 
 
 def drill_down(*, measure_key: str, unit: OrgUnit, start: date, end: date, part: str = "numerator",
-               category_id: int | None = None, age_bucket: int | None = None):
+               category_id: int | None = None, age_bucket: int | None = None, department_id: int | None = None):
     """A SELECT of the ids behind a figure (its numerator, or its denominator for a rate): of the records
     ``record_kind`` names.
 
     Raises KeyError for an unknown measure or a part the measure does not have. ``category_id`` narrows to a
-    category and its subcategories; ``age_bucket`` (backlog and overdue) to one AGE_BUCKETS row at ``end``."""
+    category and its subcategories; ``age_bucket`` (backlog and overdue) to one AGE_BUCKETS row at ``end``;
+    ``department_id`` (dispatch orders) to one lead department."""
     numerator, denominator = DRILLS[measure_key]
     if part == "numerator":
         builder = numerator
@@ -108,4 +124,9 @@ def drill_down(*, measure_key: str, unit: OrgUnit, start: date, end: date, part:
         if measure_key not in ("backlog", "overdue") or not 0 <= age_bucket < len(AGE_BUCKETS):
             raise KeyError(age_bucket)
         stmt = stmt.where(_age_bucket(end) == age_bucket)
+    if department_id is not None:
+        if record_kind(measure_key) != "order":
+            raise KeyError(department_id)
+        from referrals.orders.models import DispatchOrder
+        stmt = stmt.where(DispatchOrder.department_id == department_id)
     return stmt

@@ -157,16 +157,19 @@ def _outreach_table(report) -> Table:
 
 
 def _orders_table(report) -> Table:
+    rows = [dict(r, _drill={"department": r["department_id"]}) for r in report["orders_by_department"]]
     return Table("orders", _l("Dispatch orders by department"), [
-        Column("department", _l("Department"), "text"), Column("issued", _l("Issued"), "count"),
-        Column("signed_on_time", _l("Signed on time"), "count"),
-        Column("fed_back_on_time", _l("Fed back on time"), "count"),
-        Column("on_time_rate", _l("On-time feedback rate"), "rate"), Column("returned", _l("Returned"), "count"),
-        Column("verified", _l("Verified"), "count"),
-        Column("overdue_at_end", _l("Overdue at the end of the month"), "count"),
+        Column("department", _l("Department"), "text"),
+        Column("issued", _l("Issued"), "count", drill="orders_issued"),
+        Column("signed_on_time", _l("Signed on time"), "count", drill="orders_signed_on_time"),
+        Column("fed_back_on_time", _l("Fed back on time"), "count", drill="orders_fed_back_on_time"),
+        Column("on_time_rate", _l("On-time feedback rate"), "rate"),
+        Column("returned", _l("Returned"), "count", drill="orders_returned"),
+        Column("verified", _l("Verified"), "count", drill="orders_verified"),
+        Column("overdue_at_end", _l("Overdue at the end of the month"), "count", drill="orders_overdue_at_end"),
         Column("staff_visits", _l("Staff visits (person-times)"), "count"),
         Column("avg_rating", _l("Average rating"), "days"),
-    ], report["orders_by_department"], ["orders"], available=report["order_totals"] is not None)
+    ], rows, ["orders"], available=report["order_totals"] is not None)
 
 
 def _routes_table(report) -> Table:

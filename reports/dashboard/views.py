@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 import sqlalchemy as sa
 
-from desk.access import in_scope, require_roles
+from desk.access import get_in_scope, in_scope, require_roles
 from desk.extensions import db
 from desk.params import MAX_ID, id_arg
-from desk.models import LEVEL_ORDER, Case, CaseParty, Category, OrgUnit, Person, Role, Ticket, Visit
+from desk.models import LEVEL_ORDER, Case, CaseParty, Category, Department, OrgUnit, Person, Role, Ticket, Visit
 from desk.timeutil import local_today, to_local, utcnow
 from reports import bp
 from reports.dashboard import charts, drill, exports, measures, outreach_measures
@@ -125,11 +125,13 @@ def _mask_name(name: str) -> str:
 @bp.route("/dashboard/cases")
 @require_roles(*VIEWERS)
 def drill_down():
-    """The records behind one figure of the dashboard — cases, visits or queue tickets (drill.record_kind) —
-    names masked, each linking to its case page."""
+    """The records behind one figure of the dashboard — cases, visits, queue tickets or dispatch orders
+    (drill.record_kind) — names masked, each linking to its case page."""
     form, valid = _parse()
     key, part = request.args.get("measure", ""), request.args.get("part", "numerator")
     category_id, before, bucket = id_arg("category"), id_arg("before"), _bucket_arg()
+    department = get_in_scope(Department, request.args["department"], current_user) \
+        if "department" in request.args else None
     if not valid:
         abort(400)
     unit, year, month = _selection(form)
@@ -140,11 +142,12 @@ def drill_down():
         abort(404)
     try:
         stmt = drill.drill_down(measure_key=key, unit=unit, start=start, end=end, part=part,
-                                   category_id=category_id, age_bucket=bucket)
+                                category_id=category_id, age_bucket=bucket,
+                                department_id=department.id if department else None)
     except KeyError:
         abort(404)
     kind = drill.record_kind(key)
-    model = {"case": Case, "visit": Visit, "ticket": Ticket}[kind]
+    model = _order_model() if kind == "order" else {"case": Case, "visit": Visit, "ticket": Ticket}[kind]
     ids = stmt.subquery()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(ids))
     page = sa.select(model).where(model.id.in_(sa.select(ids.c[0])))
@@ -162,16 +165,21 @@ def drill_down():
     return render_template(
         "reports/dashboard/drill_down.html", kind=kind, rows=rows, total=total, names=names, places=places,
         unit=unit, start=start, end=end, definition=DEFINITIONS.get(key), part=part, args=args,
-        category=db.session.get(Category, category_id) if category_id else None,
+        category=db.session.get(Category, category_id) if category_id else None, department=department,
         bucket=measures.AGE_BUCKETS[bucket][0] if bucket is not None else None,
         next_url=url_for("reports.drill_down", **args, **keep, before=rows[-1].id) if more else None)
+
+
+def _order_model():
+    from referrals.orders.models import DispatchOrder
+    return DispatchOrder
 
 
 def _case_of(kind: str, row):
     """The case a listed record belongs to (a ticket may have none: the visitor left before being served)."""
     if kind == "case":
         return row
-    if kind == "visit":
+    if kind in ("visit", "order"):
         return row.case
     return row.visit.case if row.visit else None
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from desk.demo.seed import DEMO_PASSWORD, seed_demo
 from desk.extensions import db
-from desk.models import Level, OrgUnit, Ticket
+from desk.models import Department, Level, OrgUnit, Ticket
 from reports.dashboard import drill, measures as M
 from reports.dashboard.outreach_measures import DRILLABLE
 
@@ -75,6 +75,15 @@ def _check_report(unit, year, month) -> int:
     for row in report["routes"]:
         assert _count(f"route_{row['route']}", unit, start, end) == row["total"], row["route"]
         checked += 1
+    order_keys = ("issued", "signed_on_time", "fed_back_on_time", "returned", "verified", "overdue_at_end")
+    for key in order_keys:
+        assert _count(f"orders_{key}", unit, start, end) == report["order_totals"][key], ("orders", key)
+        checked += 1
+    for row in report["orders_by_department"]:
+        for key in order_keys:
+            listed = _count(f"orders_{key}", unit, start, end, department_id=row["department_id"])
+            assert listed == row[key], (row["department"], key)
+            checked += 1
     for row in report["trend"]:
         for key in ("visits", "new_cases", "concluded"):
             assert _count(key, unit, row["start"], row["end"]) == row[key], (row["month"], key)
@@ -98,6 +107,17 @@ def test_every_figure_of_a_demo_county_month_and_the_city_equals_its_drill_down(
     total = re.search(r'data-kind="visit" data-testid="drill-total">([^<]*)<', page).group(1)
     assert int(re.sub(r"\D", "", total)) == visits.value
     assert "次来访" in total
+    # an order figure lists orders; a department of another county is not there to narrow to
+    order = M.month_report(unit=county, year=2026, month=11, parts={"orders"})["orders_by_department"][0]
+    page = client.get(f"/reports/dashboard/cases?unit={county.id}&month=2026-11&measure=orders_issued"
+                      f"&department={order['department_id']}").get_data(as_text=True)
+    assert re.search(r'data-kind="order" data-testid="drill-total">共 (\d+) 条派单指令<', page).group(1) == \
+        str(order["issued"])
+    far = db.session.scalar(sa.select(Department.id).where(Department.county_id != county.id))
+    assert client.get(f"/reports/dashboard/cases?unit={county.id}&month=2026-11&measure=orders_issued"
+                      f"&department={far}").status_code == 404
+    assert client.get(f"/reports/dashboard/cases?unit={county.id}&month=2026-11&measure=visits"
+                      f"&department={order['department_id']}").status_code == 404
     # and no demo wait is negative (a ticket is called after it was taken)
     assert not db.session.scalar(sa.select(sa.func.count()).select_from(Ticket).where(
         Ticket.called_at < Ticket.arrived_at))
