@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 import sqlalchemy as sa
 
-from desk.access import get_in_scope, in_scope, require_roles
+from desk.access import get_in_scope, in_scope, may_open, require_roles
 from desk.extensions import db
 from desk.params import MAX_ID, id_arg
 from desk.models import LEVEL_ORDER, Case, CaseParty, Category, Department, OrgUnit, Person, Role, Ticket, Visit
@@ -166,6 +166,7 @@ def drill_down():
         "reports/dashboard/drill_down.html", kind=kind, rows=rows, total=total, names=names, places=places,
         unit=unit, start=start, end=end, definition=DEFINITIONS.get(key), part=part, args=args,
         category=db.session.get(Category, category_id) if category_id else None, department=department,
+        opens_orders=may_open("referrals.order_detail", current_user),
         bucket=measures.AGE_BUCKETS[bucket][0] if bucket is not None else None,
         next_url=url_for("reports.drill_down", **args, **keep, before=rows[-1].id) if more else None)
 
