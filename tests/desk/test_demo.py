@@ -56,3 +56,10 @@ def test_demo_is_deterministic(app):
     assert [t.name for t in db.session.scalars(sa.select(Talent).order_by(Talent.id).limit(20))] == first
     assert db.session.scalars(sa.select(OrgUnit.name).where(OrgUnit.level == Level.village)
                               .order_by(OrgUnit.code)).all() == names
+
+
+def test_demo_talent_phones_read_back_as_phone_numbers(demo):
+    """The column encrypts on write: the demo hands it the plain number (once encrypted, not twice)."""
+    phones = [t.phone for t in db.session.scalars(sa.select(Talent).where(Talent.phone.is_not(None)).limit(20))]
+    assert phones and all(p.isdigit() and len(p) == 11 for p in phones), phones[:3]
+    assert all(len(t.phone_masked) <= 13 for t in db.session.scalars(sa.select(Talent).limit(20)))
