@@ -12,6 +12,7 @@ from collections import deque
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 from desk.demo.seed import DEMO_PASSWORD, DEMO_USERS
@@ -92,8 +93,10 @@ def role_context(browser, base_url: str, username: str, *, phone: bool):
 def ensure_axe() -> Path:
     """axe-core's script, installed with npm (axe-core@4) into tests/e2e/.axe when missing."""
     if not AXE_JS.exists():
-        subprocess.run(["npm", "install", "--prefix", str(AXE_DIR), "--no-audit", "--no-fund", "--no-save",
-                        "axe-core@4"], check=True, capture_output=True, timeout=300)
+        done = subprocess.run(["npm", "install", "--prefix", str(AXE_DIR), "--no-audit", "--no-fund", "--no-save",
+                               "axe-core@4"], capture_output=True, text=True, timeout=300)
+        if done.returncode or not AXE_JS.exists():
+            pytest.fail(f"npm could not install axe-core@4 into {AXE_DIR}:\n{done.stdout}{done.stderr}")
     return AXE_JS
 
 
