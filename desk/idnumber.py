@@ -32,7 +32,8 @@ class IdCheck:
     birth_date: date
     sex: str
     area_known: bool
-    warning: object = None
+    warning: object = None   # an unknown area code: check the number with the visitor
+    note: object = None      # a retired area code: real numbers keep it, so only a soft note
 
 
 def check_digit(first17: str) -> str:
@@ -42,13 +43,26 @@ def check_digit(first17: str) -> str:
     return "X" if value == 10 else str(value)
 
 
-def _area_known(code: str) -> bool:
-    try:
-        from stdnum.cn import ric
-        ric.get_birth_place(code + "19000101" + "0000")
-        return True
-    except Exception:  # stdnum lacks some genuine (older or newer) area codes: only a warning
-        return False
+def area_status(code: str, today: date) -> tuple[str, str | None]:
+    """("current" | "retired" | "unknown", county name) of a 6-digit area code in python-stdnum's table.
+
+    The table marks each county with the years it was in use ("[1992-]台山市", "[1992-2002]新会市"); a
+    number keeps the code it was issued with, so a code in use today is genuine whatever the birth year,
+    and a retired one is only noted."""
+    from stdnum import numdb
+    retired = None
+    for _prefix, props in numdb.get("cn/loc").info(code):
+        for county in props.get("county", "").split(","):
+            match = re.fullmatch(r"\[(\d*)-(\d*)\](.*)", county)
+            if not county:
+                continue
+            if match is None:
+                return "current", county
+            start, end, name = match.groups()
+            if (not start or int(start) <= today.year) and (not end or int(end) >= today.year):
+                return "current", name
+            retired = retired or name
+    return ("retired", retired) if retired else ("unknown", None)
 
 
 def validate_resident_id(value: str, today: date | None = None) -> IdCheck:
@@ -66,9 +80,13 @@ def validate_resident_id(value: str, today: date | None = None) -> IdCheck:
         raise InvalidIdNumber(_l("The birth date in this ID number is not possible."), "date")
     if check_digit(number[:17]) != number[17]:
         raise InvalidIdNumber(_l("The check digit does not match: please check the number again."), "checksum")
-    known = _area_known(number[:6])
-    warning = None if known else _l("Unknown area code; check the number with the visitor.")
-    return IdCheck(number, born, "M" if int(number[16]) % 2 else "F", known, warning)
+    status, county = area_status(number[:6], today or local_today())
+    warning = note = None
+    if status == "unknown":
+        warning = _l("Unknown area code; check the number with the visitor.")
+    elif status == "retired":
+        note = _l("The area code of %(county)s is no longer in use; numbers issued before keep it.", county=county)
+    return IdCheck(number, born, "M" if int(number[16]) % 2 else "F", status != "unknown", warning, note)
 
 
 def mask_id_number(value: str | None) -> str:

@@ -34,6 +34,11 @@ def check_phone(form, field):
             raise ValidationError(err.message) from None
 
 
+def optional_int(value):
+    """A chosen id, or None for the empty "type to search" choice: category and place have no default."""
+    return None if value in (None, "") else int(value)
+
+
 class RepresentativeForm(Form):
     name = StringField(_l("Name"), validators=[Optional(), Length(max=60)])
     id_number = StringField(_l("Resident ID number"), validators=[Optional(), check_id_number])
@@ -58,7 +63,9 @@ class ReceptionForm(FlaskForm):
                               validators=[DataRequired(), NumberRange(min=1, max=500)])
     representatives = FieldList(FormField(RepresentativeForm), min_entries=REPRESENTATIVE_ROWS,
                                 max_entries=REPRESENTATIVE_ROWS)
-    category_id = SelectField(_l("Category"), coerce=int, validators=[DataRequired()], widget=CachedSelect())
+    category_id = SelectField(_l("Category"), coerce=optional_int,
+                              validators=[DataRequired(message=_l("Choose the category of the matter."))],
+                              widget=CachedSelect())
     petition_type = SelectField(_l("Petition type"), choices=PetitionType.choices(),
                                 default=PetitionType.demand.value)
     demand_branch = SelectField(_l("Kind of demand"), choices=DemandBranch.choices(),
@@ -66,7 +73,8 @@ class ReceptionForm(FlaskForm):
     title = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
     facts = TextAreaField(_l("Facts"), validators=[Length(max=5000)])
     demand = TextAreaField(_l("Demand"), validators=[Length(max=2000)])
-    place_id = SelectField(_l("Place (village or grid)"), coerce=int, validators=[DataRequired()],
+    place_id = SelectField(_l("Place (village or grid)"), coerce=optional_int,
+                           validators=[DataRequired(message=_l("Choose the village or grid of the matter."))],
                            widget=CachedSelect())
     other_party = StringField(_l("Other party"), validators=[Length(max=200)])
     attachments = MultipleFileField(_l("Attachments (images or PDF)"))
@@ -79,13 +87,32 @@ class ReceptionForm(FlaskForm):
             self.submission_key.data = uuid.uuid4().hex
 
     def id_number_warning(self) -> str | None:
-        """An unknown area code is only a warning (older codes are real)."""
-        if self.id_number.data:
+        """An unknown area code is only a warning (the number is still accepted)."""
+        check = self._id_check()
+        return check.warning if check else None
+
+    def id_number_note(self) -> str | None:
+        """A retired area code is only a soft note: numbers issued before keep it."""
+        check = self._id_check()
+        return check.note if check else None
+
+    def _id_check(self):
+        if self.id_number.data and not self.id_number.errors:
             try:
-                return validate_resident_id(self.id_number.data).warning
+                return validate_resident_id(self.id_number.data)
             except InvalidIdNumber:
                 return None
         return None
+
+    def representative_rows_in_error(self) -> set[int]:
+        """The rows the representatives' error is about: only those are marked, not every row."""
+        filled = [i for i, row in enumerate(self.representatives.entries) if row.form.filled]
+        if not self.representatives.errors:
+            return set()
+        rows = set(filled[MAX_REPRESENTATIVES:])
+        rows |= {i for i in filled if not (self.representatives.entries[i].form.name.data or "").strip()}
+        rows |= {i for i, row in enumerate(self.representatives.entries) if row.form.errors}
+        return rows or set(filled)
 
     def visit_input(self, *, user, channel: Channel) -> VisitInput:
         """What the registration service needs, from a validated form; the place must lie in the user's area."""

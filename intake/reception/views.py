@@ -21,6 +21,7 @@ from intake.cases.attachments import store_attachment
 from intake.reception.forms import ReceptionForm
 from intake.reception.repeat import find_prior_cases
 from intake.reception.services import register_visit, user_site
+from intake.reception.typeahead import SYNONYMS, search_words
 
 RECEPTION = (Role.receptionist,)
 
@@ -37,18 +38,32 @@ def _choices(form: ReceptionForm) -> int:
     cached = cache.get(key)
     if cached is None or cached[0] < time.monotonic():
         categories = list(db.session.scalars(sa.select(Category).order_by(Category.code)))
-        names = {c.id: c.name for c in categories}
-        category_choices = [(c.id, f"{names[c.parent_id]} › {c.name}" if c.parent_id else c.name)
-                            for c in categories]
+        by_id = {c.id: c for c in categories}
+        category_choices = [("", _("Type a name or its initials…"))] + [
+            (c.id, _category_label(c, by_id), {"data-search": _category_search(c, by_id)}) for c in categories]
         places = list(db.session.scalars(sa.select(OrgUnit).where(
             scope_clause(OrgUnit, current_user), OrgUnit.level.in_([Level.village, Level.grid, Level.town]))
             .order_by(OrgUnit.code).limit(5000)))
         by_id = {u.id: u for u in places}
-        place_choices = [(u.id, ("　" if u.level == Level.grid else "") + _place_label(u, by_id)) for u in places]
+        place_choices = [("", _("Type the village name…"))] + [
+            (u.id, ("　" if u.level == Level.grid else "") + _place_label(u, by_id),
+             {"data-search": search_words(_place_label(u, by_id), u.name)}) for u in places]
         cached = cache[key] = (time.monotonic() + CHOICES_SECONDS, category_choices, place_choices,
                                next(_choice_versions))
     form.category_id.choices, form.place_id.choices = cached[1], cached[2]
     return cached[3]
+
+
+def _category_label(category: Category, by_id: dict) -> str:
+    parent = by_id.get(category.parent_id)
+    return f"{parent.name} › {category.name}" if parent else category.name
+
+
+def _category_search(category: Category, by_id: dict) -> str:
+    """Chinese and English names, pinyin initials and the visitors' words, so typing finds the category."""
+    parent = by_id.get(category.parent_id)
+    return search_words(category.name_zh, parent.name_zh if parent else "", SYNONYMS.get(category.code, ""),
+                        category.name_en, localize_text(category.name_zh))
 
 
 def _place_label(unit: OrgUnit, by_id: dict) -> str:
@@ -59,13 +74,15 @@ def _place_label(unit: OrgUnit, by_id: dict) -> str:
 
 def _lookup(form: ReceptionForm) -> dict:
     """Earlier visits and cases of whoever this may be; an unknown area code is only a warning."""
-    place = find_in_scope(OrgUnit, form.place_id.data, current_user)
+    place = find_in_scope(OrgUnit, form.place_id.data, current_user) if form.place_id.data else None
+    id_number = None if form.id_number.errors else form.id_number.data  # half-typed numbers find no one
     candidates = find_prior_cases(
-        id_number=form.id_number.data or None, phone=form.phone.data or None, name=form.name.data or None,
+        id_number=id_number or None, phone=form.phone.data or None, name=form.name.data or None,
         town_id=(place.town_id if place else None) or current_user.org_unit.town_id,
         category_id=form.category_id.data, text=f"{form.title.data or ''} {form.facts.data or ''}")
     visible = [c for c in candidates if in_scope(current_user, c.case)]
-    return {"candidates": visible, "id_warning": form.id_number_warning(), "looked_up": True}
+    return {"candidates": visible, "id_warning": form.id_number_warning(), "id_note": form.id_number_note(),
+            "looked_up": True}
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -119,7 +136,27 @@ def reception():
         else:
             db.session.commit()
             return redirect(url_for("intake.registered", visit_id=visit_id))
+    if request.method == "POST":
+        context["dropped_files"] = [f.filename for f in form.attachments.data or [] if getattr(f, "filename", "")]
+        context["focus_id"] = first_field_in_error(form)
     return render_template("intake/reception/walk_in.html", form=form, **context)
+
+
+# The order the walk-in page shows its fields in: the cursor goes to the first one with an error.
+FIELD_ORDER = ("id_number", "name", "phone", "repeat_decision", "category_id", "place_id", "title", "facts",
+               "demand", "other_party", "attachments", "language", "channel", "head_count", "representatives",
+               "petition_type", "demand_branch")
+
+
+def first_field_in_error(form: ReceptionForm) -> str | None:
+    """The id of the input the cursor should be in after a refused save."""
+    for name in FIELD_ORDER:
+        if getattr(form, name).errors:
+            if name == "representatives":
+                rows = sorted(form.representative_rows_in_error())
+                return f"representatives-{rows[0]}-name" if rows else "head_count"
+            return name
+    return None
 
 
 @bp.route("/lookup", methods=["POST"])

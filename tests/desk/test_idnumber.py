@@ -58,3 +58,15 @@ def test_phones():
     for bad in ("12345", "23812345678", "1381234567"):
         with pytest.raises(InvalidPhoneNumber):
             validate_phone(bad)
+
+
+@pytest.mark.parametrize("area", ["440781", "440703"])  # 台山市, 蓬江区: in use today, whatever the birth year
+def test_current_area_codes_have_no_warning(area):
+    result = validate_resident_id(make(area=area, birth="19520101"), today=date(2026, 11, 23))
+    assert result.area_known and result.warning is None and result.note is None
+
+
+def test_retired_area_code_is_only_a_soft_note():
+    result = validate_resident_id(make(area="440782"), today=date(2026, 11, 23))  # 新会市, 1992-2002
+    assert result.area_known and result.warning is None
+    assert "新会市" in str(result.note)

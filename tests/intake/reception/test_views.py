@@ -1,11 +1,12 @@
 """The reception desk through the web: register, repeat, groups, double submits, bad input."""
 import io
+import re
 
 import sqlalchemy as sa
 
 from desk.audit import timeline
 from desk.extensions import db
-from desk.models import Case, Person, Role, Visit
+from desk.models import Case, Category, Person, Role, Visit
 from desk.models import Ticket
 from intake.cases.models import Attachment
 from tests.factories import make_case, make_person, valid_id_number
@@ -59,6 +60,7 @@ def test_same_person_same_matter_is_flagged_and_linked(login_as, world):
     client = _reception(login_as, world)
     page = client.post("/intake/", data=_form(world, id_number=number)).get_data(as_text=True)
     assert earlier.reference in page and "同一事项" in page
+    assert re.search(r'id="repeat_decision" autofocus', page)  # the cursor is on the question asked
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Visit)) == 1  # not saved: asks first
     response = client.post("/intake/", data=_form(world, id_number=number,
                                                   repeat_decision=f"{earlier.id}:{person.id}"))
@@ -130,3 +132,78 @@ def test_revealing_an_id_number_is_audited(login_as, world):
     page = _reception(login_as, world).post(f"/intake/people/{person.id}/reveal").get_data(as_text=True)
     assert number in page
     assert [e.action for e in timeline("person", person.id)] == ["reveal_id"]
+
+
+def test_category_and_place_start_empty_and_are_required(login_as, world):
+    client = _reception(login_as, world)
+    page = client.get("/intake/").get_data(as_text=True)
+    assert re.search(r'<option selected value="">[^<]*</option>', page.split('id="category_id"')[1])
+    assert re.search(r'<option selected value="">[^<]*</option>', page.split('id="place_id"')[1])
+    page = client.post("/intake/", data=_form(world, category_id="", place_id="")).get_data(as_text=True)
+    assert "请选择事项类别" in page and "请选择事项所在的村（社区）或网格" in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Visit)) == 0
+    # The cursor goes to the first field in error, not back to the ID number.
+    assert re.search(r'<select[^>]*autofocus[^>]*id="category_id"', page)
+    assert not re.search(r'autofocus[^>]*id="id_number"', page)
+
+
+def test_categories_are_found_by_pinyin_initials_and_common_words(login_as, world):
+    wages = Category(code="labour.wages", name_zh="拖欠工资", name_en="Unpaid wages", parent_id=world.category.id)
+    db.session.add(wages)
+    db.session.commit()
+    page = _reception(login_as, world).get("/intake/").get_data(as_text=True)
+    option = re.search(rf'<option data-search="([^"]*)" value="{wages.id}">([^<]*)</option>', page)
+    assert option and option.group(2) == "劳动社保 › 拖欠工资"
+    assert {"qx", "欠薪", "tqgz"} <= set(option.group(1).split())
+    assert "北" not in option.group(1)
+    village = re.search(rf'<option data-search="([^"]*)" value="{world.village.id}">', page)
+    assert village and world.village.name in village.group(1)
+
+
+def test_only_the_offending_representative_row_is_marked(login_as, world):
+    client = _reception(login_as, world)
+    data = _form(world, head_count="7")
+    for i in range(6):
+        data[f"representatives-{i}-name"] = f"代表{i + 1}号"
+    page = client.post("/intake/", data=data).get_data(as_text=True)
+    assert page.count('data-testid="representative-in-error"') == 1
+    assert 'id="field-representatives"' in page and 'class="representatives has-error' not in page
+    assert re.search(r'<input[^>]*aria-invalid="true"[^>]*autofocus[^>]*id="representatives-5-name"', page)
+
+
+def test_attachments_are_asked_again_after_an_error(login_as, world):
+    client = _reception(login_as, world)
+    png = (io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"0" * 100), "receipt.png")
+    page = client.post("/intake/", data={**_form(world, title=""), "attachments": [png]},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert "receipt.png" in page and "请重新选择" in page
+    assert "您填写的内容均已保留" not in page
+    assert re.search(r'autofocus[^>]*id="title"', page)
+
+
+def test_lookup_flags_a_likely_repeat_from_the_subject_and_facts(login_as, world):
+    number = valid_id_number()
+    earlier = make_case(world, person=make_person(world, id_number=number), title="拖欠工资",
+                        facts="包工头拖欠工资三个月，多次讨要未果。")
+    db.session.commit()
+    client = _reception(login_as, world)
+    bare = client.post("/intake/lookup", data=_form(world, id_number=number, category_id="", title="", facts=""))
+    assert earlier.reference in bare.get_data(as_text=True) and "可能是同一事项" not in bare.get_data(as_text=True)
+    typed = client.post("/intake/lookup", data=_form(world, id_number=number)).get_data(as_text=True)
+    assert earlier.reference in typed and "可能是同一事项" in typed
+
+
+def test_lookup_with_a_bad_id_number_does_not_say_no_earlier_visits(login_as, world):
+    client = _reception(login_as, world)
+    bad = valid_id_number()[:17] + ("0" if valid_id_number()[17] != "0" else "1")
+    fragment = client.post("/intake/lookup", data=_form(world, id_number=bad)).get_data(as_text=True)
+    assert 'data-testid="check-id"' in fragment and 'data-testid="no-prior"' not in fragment
+
+
+def test_area_codes_in_use_warn_nothing_and_retired_ones_get_a_note(login_as, world):
+    client = _reception(login_as, world)
+    current = client.post("/intake/lookup", data=_form(world, id_number=valid_id_number())).get_data(as_text=True)
+    assert "flash-warning" not in current and 'data-testid="id-note"' not in current
+    retired = valid_id_number(area="440782")  # 新会市, 1992-2002
+    page = client.post("/intake/lookup", data=_form(world, id_number=retired)).get_data(as_text=True)
+    assert "flash-warning" not in page and "新会市的地区码已停用" in page
