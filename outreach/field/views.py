@@ -24,13 +24,14 @@ from referrals.talent.models import Talent
 def _intake_choices(form: FieldIntakeForm, assignment) -> None:
     categories = list(db.session.scalars(sa.select(Category).order_by(Category.code)))
     names = {c.id: c.name for c in categories}
-    form.category_id.choices = [(c.id, f"{names[c.parent_id]} › {c.name}" if c.parent_id else c.name)
-                                for c in categories]
+    # No silent default: the category starts empty and must be chosen (the place starts at the assignment's).
+    form.category_id.choices = [("", _("Choose…"))] + [
+        (c.id, f"{names[c.parent_id]} › {c.name}" if c.parent_id else c.name) for c in categories]
     req = assignment.request
     around = OrgUnit.town_id == req.town_id if req.town_id else OrgUnit.county_id == req.county_id
     places = list(db.session.scalars(sa.select(OrgUnit).where(
         around, OrgUnit.level.in_([Level.town, Level.village, Level.grid])).order_by(OrgUnit.code).limit(2000)))
-    form.place_id.choices = [(u.id, localize_text(u.name)) for u in places]
+    form.place_id.choices = [("", _("Choose…"))] + [(u.id, localize_text(u.name)) for u in places]
 
 
 def _lookup(form: FieldIntakeForm, assignment) -> dict:
@@ -40,7 +41,8 @@ def _lookup(form: FieldIntakeForm, assignment) -> dict:
         name=form.name.data or None, category_id=form.category_id.data,
         text=f"{form.title.data or ''} {form.facts.data or ''}")
     visible = [c for c in candidates if in_scope(current_user, c.case)]
-    return {"candidates": visible, "id_warning": form.id_number_warning(), "looked_up": True}
+    return {"candidates": visible, "id_warning": form.id_number_warning(), "id_note": form.id_number_note(),
+            "looked_up": True}
 
 
 @bp.route("/a/<int:assignment_id>/intake", methods=["GET", "POST"])
@@ -51,7 +53,7 @@ def field_intake(assignment_id):
     _intake_choices(form, assignment)
     if request.method == "GET":
         form.place_id.data = assignment.request.place_unit_id
-    context = {"candidates": [], "id_warning": None, "looked_up": False}
+    context = {"candidates": [], "id_warning": None, "id_note": None, "looked_up": False}
     if request.method == "POST" and request.form.get("action") == "lookup":
         form.validate()  # field errors shown, everything typed kept
         context.update(_lookup(form, assignment))

@@ -162,3 +162,18 @@ def test_the_people_served_rate_the_service_on_the_record(in_the_field, world):
     assert (record.rated_satisfied, record.rated_basic, record.rated_dissatisfied) == (6, 2, 1)
     shown = client.get(f"/outreach/a/{assignment_id}/record").get_data(as_text=True)
     assert 'data-testid="service-rating-counts"' in shown
+
+
+def test_the_category_starts_empty_and_a_retired_area_code_is_only_a_note(in_the_field, world):
+    """No silent default: a complaint without a category is refused next to the field, nothing saved; an ID
+    number of a retired area code (440782, the former 新会市) gets the look-up's soft note, not a warning."""
+    client, assignment_id = in_the_field
+    page = client.get(f"/outreach/a/{assignment_id}/intake").get_data(as_text=True)
+    select = re.search(r'<select[^>]*name="category_id".*?</select>', page, re.S).group(0)
+    assert re.search(r'<option selected value="">|<option value="" selected>', select)
+    response = client.post(f"/outreach/a/{assignment_id}/intake", data=_form(world, category_id=""))
+    block = re.search(r'id="field-category_id".*?</div>\s*</div>', response.get_data(as_text=True), re.S).group(0)
+    assert 'class="error"' in block and _visits() == 0
+    retired = valid_id_number(area="440782")
+    looked = client.post(f"/outreach/a/{assignment_id}/intake", data=_form(world, id_number=retired, action="lookup"))
+    assert 'data-testid="id-note"' in looked.get_data(as_text=True)

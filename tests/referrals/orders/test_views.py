@@ -85,6 +85,7 @@ def test_the_loop_over_http(world, town_commander, login_as, tmp_path, app):
         "text": "已处理，附照片", "staff_visits": "2", "photos": [(io.BytesIO(b"%PDF-1.4 x"), "scan.pdf")]})
     assert pdf.status_code == 400 and "photos-error" in pdf.get_data(as_text=True)
     assert "已处理，附照片" in pdf.get_data(as_text=True)
+    assert "请重新选择" in pdf.get_data(as_text=True) and "您填写的内容均已保留" not in pdf.get_data(as_text=True)
     good = officer.post(f"/referrals/orders/{order.id}/report", content_type="multipart/form-data", data={
         "text": "已处理，附照片", "staff_visits": "2", "photos": [(io.BytesIO(PNG), "site.png")]})
     assert good.status_code == 302
