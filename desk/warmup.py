@@ -33,8 +33,8 @@ def warm_up(app) -> float:
         for warm in app.extensions.get("desk.warmers", []):
             try:
                 warm()
-            except Exception:  # an empty or not yet migrated database: the pages will say so themselves
-                log.warning("warm-up step %s skipped", getattr(warm, "__name__", warm), exc_info=True)
+            except Exception as err:  # e.g. a database not migrated yet: the pages will say so themselves
+                log.warning("warm-up step %s skipped: %s", getattr(warm, "__name__", warm), str(err).splitlines()[0])
             finally:
                 db.session.remove()
     took = time.perf_counter() - started

@@ -38,8 +38,10 @@ def _save_walk_in(page, id_number):
         }
     }""", [{"id_number": id_number, "name": NAME, "phone": PHONE, "title": "拖欠工资",
             "facts": "在镇上工厂务工，老板拖欠三个月工资。", "demand": "请求支付工资",
-            "category_id": page.evaluate("""() => { const s = document.querySelector("[name=category_id]");
-                const o = Array.from(s.options || []).find(o => o.text.includes("拖欠工资")); return o ? o.value : s.value; }"""),
+            "category_id": page.evaluate("""() => {
+                const s = document.querySelector("[name=category_id]");
+                const o = Array.from(s.options || []).find(o => o.text.includes("拖欠工资"));
+                return o ? o.value : s.value; }"""),
             "place_id": page.evaluate("""() => { const s = document.querySelector("[name=place_id]");
                 const o = Array.from(s.options || []).find(o => o.value); return o ? o.value : s.value; }""")}])
     page.locator("button.primary[name=action][value=save]").click()

@@ -24,7 +24,8 @@ def commander(login_as, world):
 
 def _items(page: str) -> dict[int, str]:
     box = re.search(r'<fieldset [^>]*data-testid="co-departments".*?</fieldset>', page, re.S).group(0)
-    return {int(v): li for li, v in ((m.group(0), m.group(1)) for m in re.finditer(r'<li data-value="(\d+)"[^>]*>.*?</li>', box, re.S))}
+    items = re.finditer(r'<li data-value="(\d+)"[^>]*>.*?</li>', box, re.S)
+    return {int(m.group(1)): m.group(0) for m in items}
 
 
 def test_the_lead_department_is_not_offered_as_a_co_department(world, commander):
