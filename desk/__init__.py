@@ -2,6 +2,7 @@
 import logging
 import os
 
+import click
 from flask import Flask
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -72,6 +73,11 @@ def create_app(config=None) -> Flask:
     if app.config["SCHEDULER_ENABLED"] and not app.config["TESTING"]:
         from desk.scheduler import start_background
         start_background(app)
+    # A serving process warms up in the background (desk/warmup.py); a CLI command (a click context is
+    # active while `flask …` loads the app) and the tests do not.
+    if app.config.get("WARM_UP", not app.config["TESTING"]) and click.get_current_context(silent=True) is None:
+        from desk.warmup import start_warm_up
+        start_warm_up(app)
     return app
 
 

@@ -52,12 +52,17 @@ def call_next(*, room: Room, actor, day: date | None = None) -> Ticket:
     return call(ticket, actor=actor)
 
 
-def call(ticket: Ticket, *, actor, reason: str | None = None) -> Ticket:
-    """Call a ticket; calling one out of turn (elderly, disabled, appointment) needs a reason."""
-    earlier = db.session.scalar(
+def waiting_before(ticket: Ticket) -> int:
+    """How many tickets of the same room and day wait with a lower number."""
+    return db.session.scalar(
         sa.select(sa.func.count()).select_from(Ticket).where(
             Ticket.room_id == ticket.room_id, Ticket.day == ticket.day, Ticket.status == T.waiting,
             Ticket.number < ticket.number))
+
+
+def call(ticket: Ticket, *, actor, reason: str | None = None) -> Ticket:
+    """Call a ticket; calling one out of turn (elderly, disabled, appointment) needs a reason."""
+    earlier = waiting_before(ticket)
     if earlier and not ticket.priority and not (reason or "").strip():
         raise DomainError(_l("Others are waiting before this ticket: give the reason for calling it out of turn."),
                           field="reason")

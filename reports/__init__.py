@@ -11,6 +11,7 @@ from desk.demo.seed import add_seeder
 from desk.home import add_role_home
 from desk.models import Role as R
 from desk.nav import add_nav_item
+from desk.warmup import add_warmer
 
 bp = Blueprint("reports", __name__)
 
@@ -28,3 +29,5 @@ def register(app) -> None:
     add_role_home(app, R.callback_staff, "reports.callbacks")
     add_role_home(app, R.official, "reports.dashboard")
     add_seeder(app, "follow_up", demo.seed)
+    from reports.dashboard.warm import warm_dashboard
+    add_warmer(app, warm_dashboard)

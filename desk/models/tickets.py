@@ -49,6 +49,11 @@ class Ticket(db.Model):
         sa.Index("ix_ticket_site_day_status", "site_id", "day", "status"),
     )
 
+    def visible_to(self, user) -> bool:
+        """A ticket carries no place of its own: it is in scope where its site is (desk.access.find_in_scope)."""
+        from desk.access import in_scope  # desk.access imports the models: imported when first asked
+        return in_scope(user, self.site.org_unit)
+
     @property
     def waiting_seconds(self) -> int | None:
         return int((self.called_at - self.arrived_at).total_seconds()) if self.called_at else None

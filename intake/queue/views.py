@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from desk import tickets
-from desk.access import in_scope, require_roles
+from desk.access import get_in_scope, in_scope, require_roles
 from desk.errors import DomainError
 from desk.extensions import db
 from desk.models import Role, Room, Ticket, TicketStatus
@@ -12,6 +12,7 @@ from desk.timeutil import local_today
 from intake import bp
 from intake.reception.services import user_site
 
+TICKET_WIDTHS = ("80", "58")   # the thermal printers' paper rolls, in mm; the first is the default
 ACTIONS = {"call": tickets.call, "start": tickets.start, "finish": tickets.finish, "no_show": tickets.no_show}
 
 
@@ -78,3 +79,16 @@ def ticket_action(ticket_id, action):
     else:
         db.session.commit()
     return redirect(url_for("intake.queue_board"))
+
+
+@bp.route("/tickets/<int:ticket_id>/print")
+@require_roles(Role.receptionist)
+def print_ticket(ticket_id):
+    """The queue ticket for a thermal printer: number, room, site and time, never the visitor's name, phone or ID."""
+    ticket = get_in_scope(Ticket, ticket_id, current_user)
+    width = request.args.get("width", TICKET_WIDTHS[0])
+    if width not in TICKET_WIDTHS:
+        width = TICKET_WIDTHS[0]
+    ahead = tickets.waiting_before(ticket)
+    return render_template("intake/queue/ticket.html", ticket=ticket, width=width, widths=TICKET_WIDTHS,
+                           ahead=ahead, autoprint=request.args.get("print") != "0")

@@ -13,6 +13,7 @@ from desk.audit import record_audit
 from desk.errors import DomainError, show_on_form
 from desk.extensions import db
 from desk.i18n import current_locale, localize_text
+from desk.timeutil import local_today
 from desk.transactions import begin_write, read_first
 from desk.models import CaseStatus, Category, Channel, Level, OrgUnit, Person, Role, Ticket, Visit
 from desk.uploads import check_upload
@@ -175,7 +176,10 @@ def lookup():
 def registered(visit_id):
     visit = get_in_scope(Visit, visit_id, current_user)
     ticket = db.session.scalar(sa.select(Ticket).where(Ticket.visit_id == visit.id))
-    return render_template("intake/reception/registered.html", visit=visit, case=visit.case, ticket=ticket)
+    # 登记并出号: the ticket of today's visit opens for printing; an old visit's page only links to it.
+    print_now = ticket is not None and ticket.day == local_today() and ticket.status.value == "waiting"
+    return render_template("intake/reception/registered.html", visit=visit, case=visit.case, ticket=ticket,
+                           print_now=print_now)
 
 
 @bp.route("/people/<int:person_id>/reveal", methods=["POST"])

@@ -38,7 +38,7 @@ class RequestStatus(TitledEnum):
 
     @staticmethod
     def __titles__():
-        return {"open": _l("Waiting for a member"), "assigned": _l("Assigned"), "done": _l("Served"),
+        return {"open": _l("Waiting to be taken on"), "assigned": _l("Assigned"), "done": _l("Served"),
                 "cancelled": _l("Cancelled")}
 
 
@@ -89,7 +89,7 @@ class AssignmentStatus(TitledEnum):
 
     @staticmethod
     def __titles__():
-        return {"offered": _l("Offered"), "accepted": _l("Taken on"), "declined": _l("Declined"),
+        return {"offered": _l("Waiting to be taken on"), "accepted": _l("Taken on"), "declined": _l("Declined"),
                 "expired": _l("Taken by someone else or expired"), "cancelled": _l("Cancelled"),
                 "in_progress": _l("Checked in"), "done": _l("Done")}
 

@@ -22,7 +22,7 @@ class ReferralStatus(TitledEnum):
 
     @staticmethod
     def __titles__():
-        return {"offered": _l("Offered"), "accepted": _l("Taken on"), "declined": _l("Declined"),
+        return {"offered": _l("Waiting to be taken on"), "accepted": _l("Taken on"), "declined": _l("Declined"),
                 "expired": _l("Expired"), "in_progress": _l("Checked in"), "done": _l("Done")}
 
 

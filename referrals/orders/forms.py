@@ -4,12 +4,14 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from desk.params import plausible_date
 from referrals.orders.models import OrderPriority
 
-STARS = [("", "—")] + [(n, str(n)) for n in range(5, 0, -1)]
+# Each choice says what its number means, so the scale needs no legend elsewhere.
+STARS = [("", "—"), (5, _l("5 · very good")), (4, _l("4 · good")), (3, _l("3 · fair")), (2, _l("2 · poor")),
+         (1, _l("1 · very poor"))]
 
 
 def _star(value):
@@ -26,6 +28,10 @@ class OrderForm(FlaskForm):
                                  validators=[InputRequired(), NumberRange(min=0, max=10)], default=3)
     priority = SelectField(_l("Priority"), choices=OrderPriority.choices(), default=OrderPriority.normal.value)
 
+    def validate_co_department_ids(self, field):
+        if self.department_id.data in (field.data or []):
+            raise ValidationError(_l("The lead department cannot also be a co-handling department."))
+
 
 class ReportForm(FlaskForm):
     text = TextAreaField(_l("What was done"), validators=[DataRequired(), Length(max=4000)])
@@ -39,9 +45,9 @@ class ReturnForm(FlaskForm):
 
 
 class RateForm(FlaskForm):
-    rating_speed = SelectField(_l("Speed"), coerce=_star, choices=STARS, validators=[InputRequired()])
-    rating_handling = SelectField(_l("Handling"), coerce=_star, choices=STARS, validators=[InputRequired()])
-    rating_result = SelectField(_l("Result"), coerce=_star, choices=STARS, validators=[InputRequired()])
+    rating_speed = SelectField(_l("Speed (required)"), coerce=_star, choices=STARS, validators=[InputRequired()])
+    rating_handling = SelectField(_l("Handling (required)"), coerce=_star, choices=STARS, validators=[InputRequired()])
+    rating_result = SelectField(_l("Result (required)"), coerce=_star, choices=STARS, validators=[InputRequired()])
 
 
 class VerifyForm(RateForm):

@@ -97,7 +97,10 @@ def issue_dispatch_order(case: Case, *, actor, department_id: int, co_department
     departments = {d.id: d for d in county_departments(case.county_id)}
     if department_id not in departments:
         raise DomainError(_l("Choose a department of this county."), field="department_id")
-    co_ids = sorted({int(i) for i in co_department_ids} - {department_id})
+    co_ids = sorted({int(i) for i in co_department_ids})
+    if department_id in co_ids:
+        raise DomainError(_l("The lead department cannot also be a co-handling department."),
+                          field="co_department_ids")
     if any(i not in departments for i in co_ids):
         raise DomainError(_l("Choose co-handling departments of this county."), field="co_department_ids")
     county = db.session.get(OrgUnit, case.county_id)

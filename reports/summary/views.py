@@ -1,5 +1,5 @@
 """Monthly PDF summaries: on demand for any month and scope, and the archive of scheduled ones."""
-from flask import Response, abort, render_template, request
+from flask import Response, abort, current_app, render_template, request
 from flask_login import current_user
 import sqlalchemy as sa
 
@@ -38,10 +38,20 @@ def _filename(unit: OrgUnit, year: int, month: int, locale: str) -> str:
     return f"monthly-summary-{unit.code}-{year}-{month:02d}-{locale}.pdf"
 
 
+DOWNLOAD_COOKIE = "desk_download"
+
+
 def _pdf_response(pdf: bytes, filename: str) -> Response:
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                             "Cache-Control": "private, no-store"})
+    response = Response(pdf, mimetype="application/pdf",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                                 "Cache-Control": "private, no-store"})
+    # A download leaves the page where it is: the cookie tells js/pdf-progress.js that the PDF it asked for
+    # (by the token it added to the link) has arrived, so it can stop showing "generating".
+    token = request.args.get("download", "")
+    if token.isascii() and token.isalnum() and len(token) <= 32:
+        response.set_cookie(DOWNLOAD_COOKIE, token, max_age=120, path="/reports/summaries", samesite="Lax",
+                            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+    return response
 
 
 @bp.route("/summaries")

@@ -39,6 +39,7 @@ ROUTES = {
     "intake.case_detail": "object", "intake.case_action": "object", "intake.case_attachment": "object",
     "intake.case_document": "object", "intake.reveal_id": "object", "intake.queue_board": "list",
     "intake.queue_display": "list", "intake.call_next": "object", "intake.ticket_action": "object",
+    "intake.print_ticket": "object",
     "intake.registered": "object", "intake.case_routing": "object", "intake.routing_action": "object",
     "intake.routed_cases": "list", "intake.route_detail": "object", "intake.route_action": "object",
     "outreach.requests": "list", "outreach.request_detail": "object", "outreach.request_action": "object",

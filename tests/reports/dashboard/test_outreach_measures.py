@@ -117,7 +117,7 @@ def test_dashboard_shows_both_beside_the_case_measures(november, login_as):
     client = login_as(Role.official, unit=november.county)
     page = client.get(f"/reports/dashboard?unit={november.county.id}&month=2026-11").get_data(as_text=True)
     tiles = page[page.index('data-testid="outreach-measures"'):page.index('data-testid="table-by_town"')]
-    assert "调解化解率" in tiles and "下沉服务群众满意度" in tiles
+    assert "调解化解率" in tiles and "外送服务群众满意度" in tiles
     assert re.search(r'data-testid="value-mediation_success_rate">\s*<a href="[^"]*measure=mediation_success_rate'
                      r'[^"]*">75.0%</a>', tiles)
     assert re.search(r'data-testid="value-outreach_satisfaction">\s*85.7%\s*<', tiles)   # people, not cases
@@ -149,7 +149,7 @@ def _pdf_text(pdf: bytes, tmp_path) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-@pytest.mark.parametrize("locale, titles", [("zh_Hans", ("调解化解率", "下沉服务群众满意度")),
+@pytest.mark.parametrize("locale, titles", [("zh_Hans", ("调解化解率", "外送服务群众满意度")),
                                             ("en", ("Mediation success rate", "Outreach satisfaction"))])
 def test_monthly_pdf_shows_both_figures(november, tmp_path, locale, titles):
     pdf = summary.render_monthly_summary(unit=november.county, year=2026, month=11, locale=locale, now=NOW)
