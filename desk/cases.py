@@ -204,5 +204,13 @@ def handling_unit(case: Case) -> OrgUnit | None:
     return db.session.get(OrgUnit, unit_id) if unit_id else None
 
 
-# The later stages live in desk.stages; callers use the case lifecycle from this one module.
-from desk.stages import clocks, conclude_case, record_delivery, request_next_stage  # noqa: E402,F401
+# The later stages live in desk.stages; callers use the case lifecycle from this one module. Resolved on first
+# use (PEP 562), so either module may be imported first without a circular import.
+_FROM_STAGES = ("clocks", "conclude_case", "record_delivery", "request_next_stage")
+
+
+def __getattr__(name: str):
+    if name in _FROM_STAGES:
+        from desk import stages
+        return getattr(stages, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
