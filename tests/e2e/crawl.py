@@ -110,3 +110,15 @@ def run_axe(page, axe_js: Path) -> list[dict]:
             return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                 nodes: v.nodes.map(n => ({target: n.target.join(" "), summary: n.failureSummary}))}));
         }""", AXE_TAGS)
+
+
+def tally_axe(page, axe_js: Path, where: str, impacts, blocking: list) -> int:
+    """Run axe on the page, add its elements to ``impacts`` (a Counter by impact) and each serious or critical
+    rule to ``blocking`` as one line naming ``where``; returns how many rules were violated."""
+    violations = run_axe(page, axe_js)
+    for violation in violations:
+        impacts[violation["impact"]] += len(violation["nodes"])
+        if violation["impact"] in BLOCKING_IMPACTS:
+            blocking.append(f"{where}: {violation['id']} ({violation['impact']}) "
+                            f"{[n['target'] for n in violation['nodes']][:5]}")
+    return len(violations)

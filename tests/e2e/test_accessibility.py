@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from tests.e2e.crawl import BLOCKING_IMPACTS, DEMO_LOGINS, crawl, ensure_axe, role_context, run_axe
+from tests.e2e.crawl import DEMO_LOGINS, crawl, ensure_axe, role_context, tally_axe
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
@@ -21,13 +21,7 @@ def test_no_serious_accessibility_violations_at_desktop_width(live_server, brows
 
         def check(page, url, username=username):
             nonlocal clean
-            violations = run_axe(page, axe_js)
-            clean += not violations
-            for violation in violations:
-                impacts[violation["impact"]] += len(violation["nodes"])
-                if violation["impact"] in BLOCKING_IMPACTS:
-                    blocking.append(f"{username} {url}: {violation['id']} ({violation['impact']}) "
-                                    f"{[n['target'] for n in violation['nodes']][:5]}")
+            clean += not tally_axe(page, axe_js, f"{username} {url}", impacts, blocking)
 
         pages += len(crawl(page, live_server.url, check))
         context.close()

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from tests.e2e.conftest import log_in
-from tests.e2e.crawl import BLOCKING_IMPACTS, DEMO_LOGINS, crawl, ensure_axe, role_context, run_axe
+from tests.e2e.crawl import DEMO_LOGINS, crawl, ensure_axe, role_context, tally_axe
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
@@ -26,11 +26,7 @@ def test_every_page_fits_a_phone_and_passes_axe(live_server, browser):
             width = page.evaluate("document.documentElement.scrollWidth")
             if width > PHONE_WIDTH:
                 too_wide.append(f"{username} {url}: {width} px")
-            for violation in run_axe(page, axe_js):
-                impacts[violation["impact"]] += len(violation["nodes"])
-                if violation["impact"] in BLOCKING_IMPACTS:
-                    blocking.append(f"{username} {url}: {violation['id']} ({violation['impact']}) "
-                                    f"{[n['target'] for n in violation['nodes']][:5]}")
+            tally_axe(page, axe_js, f"{username} {url}", impacts, blocking)
 
         pages += len(crawl(page, live_server.url, check))
         context.close()
