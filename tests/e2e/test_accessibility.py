@@ -9,7 +9,7 @@ import pytest
 
 from tests.e2e.crawl import DEMO_LOGINS, crawl, ensure_axe, role_context, tally_axe
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser-crawl")]  # beside the journeys, on the other worker
 
 
 def test_no_serious_accessibility_violations_at_desktop_width(live_server, browser):

@@ -3,6 +3,7 @@
 Also writes the README's dashboard screenshot and a PNG of the PDF's measures page (tests/e2e/screenshots)."""
 import re
 import subprocess
+from urllib.parse import urljoin
 
 import pytest
 
@@ -57,5 +58,6 @@ def test_official_dashboard_drill_down_and_monthly_pdf(live_server, page, tmp_pa
     assert (SCREENSHOTS / "monthly-summary-page2.png").stat().st_size > 20_000
 
     # the archive is kept: a second download serves the stored file
-    again = page.request.get(live_server.url + zh_row.get_by_test_id("summary-download").get_attribute("href"))
+    href = zh_row.get_by_test_id("summary-download").get_attribute("href")
+    again = page.request.get(urljoin(live_server.url + "/", href))
     assert again.status == 200 and again.body() == path.read_bytes()

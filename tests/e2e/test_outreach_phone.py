@@ -61,6 +61,7 @@ def test_mediator_serves_an_outreach_on_a_phone(live_server, phone, artifacts_di
     phone.fill("#id_number", "440781198001011239")
     phone.fill("#title", "村道被占用无法通行")
     phone.fill("#facts", "邻居在村道上堆放建材，三轮车无法通过。")
+    phone.select_option("#category_id", index=1)               # no silent default: the category is chosen
     with phone.expect_navigation():
         phone.locator("[data-testid=register]").tap()
     assert phone.locator("#field-id_number .error").is_visible()

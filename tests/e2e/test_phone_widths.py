@@ -10,7 +10,7 @@ import pytest
 from tests.e2e.conftest import log_in
 from tests.e2e.crawl import DEMO_LOGINS, crawl, ensure_axe, role_context, tally_axe
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser-crawl")]  # beside the journeys, on the other worker
 
 PHONE_WIDTH = 390
 

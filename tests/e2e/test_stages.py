@@ -22,7 +22,8 @@ def _final_case(app):
         label = f"{case.category.parent.name} › {case.category.name}" if case.category.parent_id else case.category.name
         return {"id": case.id, "reference": case.reference, "title": case.title, "facts": case.facts,
                 "id_number": person.id_number, "name": person.name, "phone": person.phone or "",
-                "category": label, "visits": len(case.visits)}
+                "category": label, "visits": len(case.visits),
+                "place": db.session.get(OrgUnit, case.village_id or case.town_id).name}
 
 
 def test_a_matter_concluded_after_rereview_is_a_repeat_not_a_new_case(live_server, page):
@@ -32,7 +33,14 @@ def test_a_matter_concluded_after_rereview_is_a_repeat_not_a_new_case(live_serve
     page.fill("#name", final["name"])
     if final["phone"]:
         page.fill("#phone", final["phone"])
-    page.select_option("#category_id", label=final["category"])
+    page.focus("#category_id-search")                          # the category is picked by typing its name
+    page.keyboard.insert_text(final["category"].split(" › ")[-1])
+    expect(page.locator("#category_id-listbox [aria-selected=true]")).to_contain_text(final["category"].split(" › ")[-1])
+    page.keyboard.press("Enter")
+    page.focus("#place_id-search")                             # and the place by the village's name
+    page.keyboard.insert_text(final["place"])
+    expect(page.locator("#place_id-listbox [aria-selected=true]")).to_contain_text(final["place"])
+    page.keyboard.press("Enter")
     page.fill("#title", final["title"])
     page.fill("#facts", final["facts"])
     page.locator("#id_number").dispatch_event("change")
