@@ -8,7 +8,7 @@ from desk.models.org import LEVEL_ORDER, Category, Department, Level, OrgUnit, P
 from desk.models.people import Person
 from desk.models.counters import Counter, next_number
 from desk.models.jobs import JobLock, JobRun
-from desk.models.throttle import LoginThrottle
+from desk.models.throttle import LoginThrottle, RateCounter
 from desk.models.tickets import Ticket, TicketStatus
 from desk.models.users import Role, User, UserRole
 
@@ -17,4 +17,4 @@ __all__ = ["CalendarDay", "DayKind", "JobLock", "JobRun", "Counter", "next_numbe
            "CaseStage", "CaseStatus", "Route", "StageKind", "GRADE_ORDER", "CaseGrade", "Channel",
            "DemandBranch", "Outcome", "PetitionType", "Visit", "LEVEL_ORDER", "Category", "Department",
            "Level", "OrgUnit", "PlaceMixin", "Room", "Site", "SiteLevel", "Person", "Role", "User", "UserRole",
-           "Ticket", "TicketStatus", "LoginThrottle"]
+           "Ticket", "TicketStatus", "LoginThrottle", "RateCounter"]

@@ -18,3 +18,13 @@ class LoginThrottle(db.Model):
     failures: Mapped[int] = mapped_column(default=0)
     last_failure_at: Mapped[datetime | None] = mapped_column(index=True)
     blocked_until: Mapped[datetime | None]
+
+
+class RateCounter(db.Model):
+    """A fixed-window request counter (desk/ratelimit.py): online reports per client address and per phone,
+    Open311 calls per API key. ``key`` is a keyed hash of the counter's kind and value, never the value."""
+    __tablename__ = "rate_counter"
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(index=True)
+    count: Mapped[int] = mapped_column(default=0)

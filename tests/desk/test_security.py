@@ -15,7 +15,8 @@ KEY_31, KEY_32 = "k" * 31, "k" * 32
 @pytest.fixture
 def build(backend, database_urls, monkeypatch):
     """``build(desk_env, **config)``: an app as a server would start it (not in test mode) over the test
-    database, which is emptied afterwards."""
+    database, which is emptied afterwards. Without the warm-up thread, which would still be reading the
+    tables while they are emptied (a deadlock on PostgreSQL)."""
     apps = []
 
     def make(desk_env, **config):
@@ -23,7 +24,8 @@ def build(backend, database_urls, monkeypatch):
             monkeypatch.delenv("DESK_ENV", raising=False)
         else:
             monkeypatch.setenv("DESK_ENV", desk_env)
-        app = create_app({**_config(database_urls[backend]), "TESTING": False, "SECURE_COOKIES": None, **config})
+        app = create_app({**_config(database_urls[backend]), "TESTING": False, "SECURE_COOKIES": None,
+                          "WARM_UP": False, **config})
         apps.append(app)
         return app
     yield make
