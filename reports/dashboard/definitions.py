@@ -89,6 +89,11 @@ _ALL = [
                _l("Matters decided in the period that are not heard on the petition track, by route: the five "
                   "statutory kinds not accepted (court, procuratorate and police matters, marked ⚖, leave the "
                   "petition track: 诉访分离) and reports and accusations transferred to the competent body.")),
+    Definition("channels", _l("By channel"),
+               _l("Visits, new matters and matters concluded in the period by the channel they came through: at "
+                  "the desk, by phone or letter, online, from grid members, from the 12345 hotline and 110 "
+                  "transfers, and on outreach. A matter counts under the channel of its first contact; each "
+                  "later contact counts under its own.")),
     Definition("top_issues", _l("Top issues"),
                _l("Issues (the categories as recorded, e.g. unpaid wages) with the most new matters in the "
                   "period; equal counts share a rank, and all issues tied at the tenth place are shown.")),

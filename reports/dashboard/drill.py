@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from desk.models import Case, OrgUnit, Ticket, Visit
 from reports.callbacks.models import Callback, CallbackStatus, Rating
 from reports.dashboard.backlog import AGE_BUCKETS, _age_bucket, _open_branches, _overdue_at
-from reports.dashboard import outreach_measures, routes
+from reports.dashboard import channels, outreach_measures, routes
 from reports.dashboard.measures import _ticket_scope, category_ids
 from reports.dashboard.scope import scope, utc
 
@@ -73,11 +73,13 @@ DRILLS = {
     "overdue": (lambda u, s, e: _open_at(u, e, _overdue_at(e)), None),
     **outreach_measures.DRILLS,
     **routes.DRILLS,
+    **channels.DRILLS,
 }
 
 
 # What a drill-down lists, when not cases.
-RECORDS = {"visits": "visit", "repeat_rate": "visit", "repeat_after_conclusion": "visit", "median_wait": "ticket"}
+RECORDS = {"visits": "visit", "repeat_rate": "visit", "repeat_after_conclusion": "visit", "median_wait": "ticket",
+           **{key: "visit" for key in channels.VISIT_DRILLS}}
 
 
 def _order_drills() -> dict:

@@ -181,10 +181,19 @@ def _routes_table(report) -> Table:
     ], rows, ["routes"])
 
 
+def _channels_table(report) -> Table:
+    rows = [dict(r, _key=f"channel_{r['channel']}", _drill={}) for r in report["channels"]]
+    return Table("channels", _l("By channel"), [
+        Column("label", _l("Channel"), "text"), Column("visits", _l("Visits"), "count", drill="*_visits"),
+        Column("new_cases", _l("New cases"), "count", drill="*_new_cases"),
+        Column("concluded", _l("Concluded"), "count", drill="*_concluded"),
+    ], rows, ["channels"])
+
+
 BUILDERS = {"measures": _measures_table, "outreach_measures": _outreach_measures_table, "by_town": _by_town_table, "by_category": _by_category_table,
             "trend": _trend_table, "backlog": _backlog_table, "top_issues": _top_issues_table,
             "overdue": _overdue_table, "outreach": _outreach_table, "orders": _orders_table,
-            "routes": _routes_table}
+            "routes": _routes_table, "channels": _channels_table}
 
 
 def dashboard_tables(report) -> dict[str, Table]:

@@ -6,11 +6,12 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from desk.demo.seed import DEMO_PASSWORD, seed_demo
+from desk.demo.seed import DEMO_PASSWORD
 from desk.extensions import db
 from desk.models import Department, Level, OrgUnit, Ticket
 from reports.dashboard import drill, measures as M
 from reports.dashboard.outreach_measures import DRILLABLE
+from tests.demo_snapshots import load_demo
 
 # Counted from people served (a service record holds several people), not from records a list can show.
 NOT_DRILLED = {"outreach_satisfaction"}
@@ -19,7 +20,7 @@ NOT_DRILLED = {"outreach_satisfaction"}
 @pytest.fixture
 def demo(app, clock):
     clock("2026-12-03 10:00")
-    seed_demo(size="small", seed=7)
+    load_demo(size="small", seed=7)
     county = db.session.scalar(sa.select(OrgUnit).where(OrgUnit.code == "440781"))
     city = db.session.scalar(sa.select(OrgUnit).where(OrgUnit.level == Level.city))
     return county, city
@@ -75,6 +76,12 @@ def _check_report(unit, year, month) -> int:
     for row in report["routes"]:
         assert _count(f"route_{row['route']}", unit, start, end) == row["total"], row["route"]
         checked += 1
+    for row in report["channels"]:
+        for key in ("visits", "new_cases", "concluded"):
+            assert _count(f"channel_{row['channel']}_{key}", unit, start, end) == row[key], (row["channel"], key)
+            checked += 1
+    assert sum(r["visits"] for r in report["channels"]) == _count("visits", unit, start, end)
+    assert sum(r["new_cases"] for r in report["channels"]) == _count("new_cases", unit, start, end)
     order_keys = ("issued", "signed_on_time", "fed_back_on_time", "returned", "verified", "overdue_at_end")
     for key in order_keys:
         assert _count(f"orders_{key}", unit, start, end) == report["order_totals"][key], ("orders", key)
