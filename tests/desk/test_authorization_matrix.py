@@ -15,7 +15,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from desk.demo.seed import DEMO_PASSWORD, seed_demo
+from desk.demo.seed import DEMO_PASSWORD
 from desk.extensions import db
 from desk.models import CalendarDay, Case, Department, Level, OrgUnit, Person, Role, Room, Site, Ticket, User, Visit
 from intake.cases.models import Attachment
@@ -28,6 +28,7 @@ from referrals.talent.models import Talent
 from reports.callbacks.models import Callback
 from reports.summary.models import MonthlySummary
 from tests.factories import _fast_hash
+from tests.demo_snapshots import load_demo
 
 ROUTES = {
     "core.index": "own", "core.home": "own", "core.healthz": "public", "core.notifications": "list",
@@ -170,7 +171,7 @@ def _login(app, user) -> object:
 
 def test_every_route_refuses_everyone_outside_its_scope(app, clock, record_property):
     clock(datetime(2026, 11, 20, 2, 0))
-    seed_demo(size="small", seed=7)
+    load_demo(size="small", seed=7)
     home = db.session.scalar(sa.select(OrgUnit).where(OrgUnit.code == "440781"))
     other = db.session.scalar(sa.select(OrgUnit).where(OrgUnit.level == Level.county, OrgUnit.id != home.id))
     rules = [r for r in app.url_map.iter_rules() if r.endpoint != "static"]

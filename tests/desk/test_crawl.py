@@ -20,11 +20,12 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 import pytest
 from babel.messages.pofile import read_po
 
-from desk.demo.seed import DEMO_USERS, seed_demo
+from desk.demo.seed import DEMO_USERS
 from desk.extensions import db
 from desk.audit import action_title, state_title
 from desk.models import AuditEntry, Role, User
 from tests.factories import make_case, make_talent
+from tests.demo_snapshots import load_demo
 
 PAGES_PER_USER = 150
 PAGES_PER_PATTERN = 3
@@ -255,7 +256,7 @@ def login(app, username: str):
 
 
 def test_no_page_answers_500_for_any_demo_login(app, capsys):
-    seed_demo(size="small", seed=7)
+    load_demo(size="small", seed=7)
     crawl = Crawl(english_ui_strings())
     started, counts = time.perf_counter(), {}
     for username, *_ in DEMO_USERS:
@@ -276,7 +277,7 @@ def test_no_page_answers_500_for_any_demo_login(app, capsys):
 
 def test_every_recorded_action_and_state_of_the_demo_has_a_title(app):
     """History lines show words, not codes: short codes ("accept") slip past the crawler's catalog check."""
-    seed_demo(size="small", seed=7)
+    load_demo(size="small", seed=7)
     untitled = set()
     for entity, action, *states in db.session.execute(db.select(
             AuditEntry.entity, AuditEntry.action, AuditEntry.from_state, AuditEntry.to_state).distinct()):

@@ -15,10 +15,11 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from desk.demo.seed import DEMO_PASSWORD, DEMO_USERS, seed_demo
+from desk.demo.seed import DEMO_PASSWORD, DEMO_USERS
 from desk.extensions import db
 from desk.models import AuditEntry, OrgUnit
 from tests.desk.test_authorization_matrix import _objects, _paths
+from tests.demo_snapshots import load_demo
 
 BUDGET = int(os.environ.get("FUZZ_REQUESTS", "10000"))
 SKIP_ACTIONS = ("/logout", "/language", "/login")
@@ -64,7 +65,7 @@ def _targets(app, county: OrgUnit) -> list[tuple[str, str, str, tuple[str, ...]]
 @pytest.fixture
 def fuzz_world(app, clock):
     clock(datetime(2026, 11, 20, 2, 0))
-    seed_demo(size="small", seed=7)
+    load_demo(size="small", seed=7)
     county = db.session.scalar(sa.select(OrgUnit).where(OrgUnit.code == "440781"))
     targets = _targets(app, county)
     clients = {}

@@ -1,5 +1,6 @@
 """Browser journeys: the real app on a real port with the small demo data, driven by Debian's Chromium."""
 import shutil
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -14,16 +15,32 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    """The app served on 127.0.0.1 (random port) over a fresh SQLite database with the small demo."""
+@pytest.fixture(scope="session")
+def demo_sqlite(tmp_path_factory) -> Path:
+    """The small demo seeded once per test process into an SQLite file that each live server copies."""
     from desk.demo.seed import seed_demo
-    path = tmp_path_factory.mktemp("live") / "live.sqlite"
-    config = _config("sqlite:///" + str(path))
-    app = create_app(config)
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    app = create_app(_config("sqlite:///" + str(path)))
     with app.app_context():
         db.create_all()
         seed_demo(size="small", seed=7)
+        db.session.remove()
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory, demo_sqlite):
+    """The app served on 127.0.0.1 (random port) over a fresh copy of the small demo (one per module: a
+    journey's changes never reach the next module)."""
+    path = tmp_path_factory.mktemp("live") / "live.sqlite"
+    with sqlite3.connect(demo_sqlite) as source, sqlite3.connect(path) as target:
+        source.backup(target)
+    config = _config("sqlite:///" + str(path))
+    app = create_app(config)
+    with app.app_context():
+        from desk.holidays import sync_calendar
+        sync_calendar()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -14,10 +14,11 @@ import pytest
 import sqlalchemy as sa
 import tinyhtml5
 
-from desk.demo.seed import DEMO_PASSWORD, seed_demo
+from desk.demo.seed import DEMO_PASSWORD
 from desk.extensions import db
 from desk.models import Case, CaseStage, Level, OrgUnit, StageKind, Visit
 from reports.callbacks.models import Callback, Rating
+from tests.demo_snapshots import load_demo
 
 TODAY = date(2026, 12, 3)
 # The last twelve full months: the demo's history starts in November 2025, so each of these is whole.
@@ -243,7 +244,7 @@ def demo(app, clock):
     """The small demo as of 10:00 on 3 December 2026: the city and its demo county (台山市), each with the
     client of an official of it."""
     clock("2026-12-03 10:00")
-    seed_demo(size="small", seed=7)
+    load_demo(size="small", seed=7)
     city = db.session.scalar(sa.select(OrgUnit).where(OrgUnit.level == Level.city))
     county = db.session.scalar(sa.select(OrgUnit).where(OrgUnit.code == "440781"))
     clients = {name: app.test_client() for name in ("official", "cityofficial")}

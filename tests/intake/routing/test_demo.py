@@ -3,15 +3,15 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from desk.demo.seed import seed_demo
 from desk.extensions import db
 from desk.models import Case, CaseGrade, Level, OrgUnit, User
 from intake.routing.models import CaseRoute, RouteStatus
+from tests.demo_snapshots import load_demo
 
 
 def test_demo_routing_in_taishan(app, clock):
     clock(datetime(2026, 11, 20, 2, 0))
-    seed_demo(size="small", seed=7)
+    load_demo(size="small", seed=7)
     county = db.session.scalar(sa.select(OrgUnit).where(OrgUnit.code == "440781"))
     routes = list(db.session.scalars(sa.select(CaseRoute).join(Case).where(Case.county_id == county.id)))
     statuses = {r.status for r in routes}

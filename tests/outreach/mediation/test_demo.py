@@ -3,15 +3,15 @@ import subprocess
 
 import sqlalchemy as sa
 
-from desk.demo.seed import seed_demo
 from desk.extensions import db
 from outreach.mediation import services as service
 from outreach.mediation.documents import render_agreement
 from outreach.mediation.models import Mediation, MediationConsent, MediationStatus
+from tests.demo_snapshots import load_demo
 
 
 def test_the_demo_agreement_prints_every_party_in_full(app, tmp_path):
-    seed_demo(size="small", seed=7)
+    load_demo(size="small", seed=7)
     agreement = db.session.scalars(sa.select(Mediation).where(Mediation.status == MediationStatus.agreement)
                                    .order_by(Mediation.id)).first()
     assert agreement is not None and len(agreement.parties) == 4 and agreement.copies == 5
