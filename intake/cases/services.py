@@ -60,6 +60,15 @@ def filtered_cases(user, filters: CaseFilters, today: date, soon_days: int = 3):
     return stmt
 
 
+def awaiting_by_channel(user) -> list[tuple[Channel, int]]:
+    """Matters in the user's scope still awaiting the acceptance decision, by the channel they came through
+    (one queue for all channels: online, hotline, grid and Open311 matters land here registered)."""
+    counts = dict(db.session.execute(
+        sa.select(Case.channel, sa.func.count()).where(scope_clause(Case, user), Case.status == CaseStatus.registered)
+        .group_by(Case.channel)).all())
+    return [(channel, counts[channel]) for channel in Channel if counts.get(channel)]
+
+
 def owned_within(unit_id: int):
     """SQL: the case's owner is this unit or lies inside it (a town's cases include its villages')."""
     unit = db.session.get(OrgUnit, unit_id)

@@ -20,7 +20,7 @@ from intake.cases.documents import available_documents, render_case_document
 from intake.cases.forms import (CaseFilterForm, ConcludeForm, DeliveryForm, EmptyForm, ReasonForm, RefuseForm,
                                 RouteForm, TransferForm)
 from intake.cases.models import Attachment
-from intake.cases.services import CaseFilters, export_csv, page_of_cases
+from intake.cases.services import CaseFilters, awaiting_by_channel, export_csv, page_of_cases
 
 VIEWERS = (Role.receptionist, Role.commander, Role.admin, Role.official, Role.callback_staff)
 ACTORS = (Role.receptionist, Role.commander, Role.admin)
@@ -221,6 +221,7 @@ def case_list():
                                       soon_days=current_app.config["DUE_SOON_DAYS"])
     args = _link_args()
     return render_template("intake/cases/list.html", form=form, cases=rows, today=local_today(),
+                           awaiting=awaiting_by_channel(current_user),
                            next_url=url_for("intake.case_list", before=next_cursor, **args) if next_cursor else None,
                            export_url=url_for("intake.case_export", **args))
 
