@@ -67,7 +67,7 @@ def import_run(run_id):
 def import_status(run_id):
     run = get_in_scope(ImportRun, run_id, current_user)
     return jsonify(status=run.status.value, status_title=str(run.status.title), finished=run.finished,
-                   checked=run.checked, written=run.written, total=run.total, **services.counts(run))
+                   checked=run.checked, written=run.written, **services.counts(run))
 
 
 @bp.route("/imports/sample/<any('12345', '110', grid):source>")
