@@ -25,6 +25,8 @@ ACTION_TITLES = {
     "request_rereview": _l("Re-review requested"), "reply_rereview": _l("Re-review opinion given (final)"),
     "consent": _l("Consent recorded"), "party_details": _l("Party details recorded"),
     "enter_schedule": _l("Holiday schedule entered"), "remove_day": _l("Day removed from the schedule"),
+    "import_update": _l("Updated from the source's export"),
+    "import_change_after_acceptance": _l("Changed in the source's export after acceptance (not applied)"),
 }
 _STATES: dict[str, type] = {}   # entity -> its state enum; each StateMachine registers its own
 

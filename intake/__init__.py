@@ -1,7 +1,8 @@
 """Walk-in reception, queue tickets, repeat-visit detection, citizen portal, channel imports.
 
 Sub-domains: ``reception`` (the walk-in form and repeat-visit look-up), ``cases`` (case pages, notices,
-attachments, clock reminders), ``queue`` (calling tickets), ``routing`` (转送/交办, owner, levels, grade). They share the one ``intake`` blueprint.
+attachments, clock reminders), ``queue`` (calling tickets), ``routing`` (转送/交办, owner, levels, grade), ``imports``
+(12345 hotline, 110 and grid platform exports). They share the one ``intake`` blueprint.
 """
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
@@ -21,6 +22,9 @@ def register(app) -> None:
     from intake.queue import views as _queue_views  # noqa: F401  (routes)
     from intake.routing import demo as routing_demo, jobs as _routing_jobs, models as _routing_models  # noqa: F401
     from intake.routing import views as _routing_views  # noqa: F401  (routes, case panel)
+    from intake.imports import cli as imports_cli, demo as imports_demo, models as _import_models  # noqa: F401
+    from intake.imports import views as _import_views  # noqa: F401  (routes)
+    from desk.cli import desk_cli
 
     app.register_blueprint(bp, url_prefix="/intake")
     add_nav_item(app, "intake.reception", _l("Reception"), {R.receptionist})
@@ -28,6 +32,9 @@ def register(app) -> None:
     add_nav_item(app, "intake.case_list", _l("Cases"),
                  {R.receptionist, R.commander, R.official, R.callback_staff, R.admin})
     add_nav_item(app, "intake.routed_cases", _l("Routed cases"), {R.department_officer})
+    add_nav_item(app, "intake.import_events", _l("Imports"), {R.admin}, section="admin")
     add_role_home(app, R.receptionist, "intake.reception")
     add_seeder(app, "cases", demo.seed)
     add_seeder(app, "follow_up", routing_demo.seed)
+    add_seeder(app, "follow_up", imports_demo.seed)
+    desk_cli.add_command(imports_cli.import_events_command)

@@ -19,6 +19,7 @@ from desk.demo.seed import DEMO_PASSWORD
 from desk.extensions import db
 from desk.models import CalendarDay, Case, Department, Level, OrgUnit, Person, Role, Room, Site, Ticket, User, Visit
 from intake.cases.models import Attachment
+from intake.imports.models import ImportRun
 from intake.routing.models import CaseRoute
 from outreach.assignments.models import AssignmentStatus, OutreachAssignment
 from outreach.mediation.models import Mediation
@@ -59,6 +60,8 @@ ROUTES = {
     "reports.drill_down": "list", "reports.export": "list", "reports.summaries": "list",
     "reports.summary_download": "object", "reports.summary_on_demand": "list", "reports.track": "public",
     "reports.track_rate": "public",
+    "intake.import_events": "list", "intake.import_run": "object", "intake.import_status": "object",
+    "intake.import_sample": "list",
 }
 # Routes of one member or one department: a member of the same county who is not the one offered, and an
 # officer of another department of the same county, must be refused too.
@@ -109,6 +112,7 @@ def _objects(county: OrgUnit) -> dict:
         "user_id": db.session.scalar(sa.select(User.id).where(User.username == "reception")),
         "day_id": _first(sa.select(CalendarDay.id).order_by(CalendarDay.id)) or 1,
         "key": "0" * 32,
+        "run_id": _first(sa.select(ImportRun.id).where(ImportRun.county_id == county.id).order_by(ImportRun.id)),
         # a routing to the demo officer's department (人社局), so another department's officer is refused
         "route_id": _first(sa.select(CaseRoute.id).join(User, User.department_id == CaseRoute.department_id)
                            .where(User.username == "officer").order_by(CaseRoute.id)),
