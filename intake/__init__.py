@@ -1,7 +1,8 @@
 """Walk-in reception, queue tickets, repeat-visit detection, citizen portal, channel imports.
 
 Sub-domains: ``reception`` (the walk-in form and repeat-visit look-up), ``cases`` (case pages, notices,
-attachments, clock reminders), ``queue`` (calling tickets), ``routing`` (转送/交办, owner, levels, grade). They share the one ``intake`` blueprint.
+attachments, clock reminders), ``queue`` (calling tickets), ``routing`` (转送/交办, owner, levels, grade),
+``grid`` (grid events reported by grid members). They share the one ``intake`` blueprint.
 """
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
@@ -21,6 +22,8 @@ def register(app) -> None:
     from intake.queue import views as _queue_views  # noqa: F401  (routes)
     from intake.routing import demo as routing_demo, jobs as _routing_jobs, models as _routing_models  # noqa: F401
     from intake.routing import views as _routing_views  # noqa: F401  (routes, case panel)
+    from intake.grid import demo as grid_demo, jobs as _grid_jobs, models as _grid_models  # noqa: F401
+    from intake.grid import views as _grid_views  # noqa: F401  (routes, case panel)
 
     app.register_blueprint(bp, url_prefix="/intake")
     add_nav_item(app, "intake.reception", _l("Reception"), {R.receptionist})
@@ -28,6 +31,9 @@ def register(app) -> None:
     add_nav_item(app, "intake.case_list", _l("Cases"),
                  {R.receptionist, R.commander, R.official, R.callback_staff, R.admin})
     add_nav_item(app, "intake.routed_cases", _l("Routed cases"), {R.department_officer})
+    add_nav_item(app, "intake.grid_events", _l("Grid events"), {R.grid_member, R.commander})
     add_role_home(app, R.receptionist, "intake.reception")
+    add_role_home(app, R.grid_member, "intake.grid_events")
     add_seeder(app, "cases", demo.seed)
     add_seeder(app, "follow_up", routing_demo.seed)
+    add_seeder(app, "follow_up", grid_demo.seed)

@@ -20,13 +20,14 @@ class Role(TitledEnum):
     callback_staff = "callback_staff"
     official = "official"
     admin = "admin"
+    grid_member = "grid_member"
 
     @staticmethod
     def __titles__():
         return {"receptionist": _l("Receptionist"), "talent": _l("Talent (mediator, lawyer, counselor)"),
                 "commander": _l("Town commander"), "department_officer": _l("Department officer"),
                 "callback_staff": _l("Callback staff"), "official": _l("Official"),
-                "admin": _l("Administrator")}
+                "admin": _l("Administrator"), "grid_member": _l("Grid member")}
 
 
 class UserRole(db.Model):
