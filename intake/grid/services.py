@@ -15,7 +15,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from desk.access import in_scope, scope_clause
-from desk.errors import DomainError, NotAllowed
+from desk.errors import DomainError, IllegalTransition, NotAllowed
 from desk.extensions import db
 from desk.models import Category, Channel, Level, OrgUnit, Role, User, next_number
 from desk.statemachine import StateMachine
@@ -336,6 +336,8 @@ def close_event(event: GridEvent, *, actor, note: str = "", now: datetime | None
         return event
     if event.target == DispatchTarget.department and event.status == S.handled:
         raise DomainError(_l("Verify the department's dispatch order first: that closes the event."))
+    if event.status != S.handled:   # reported → closed is the member's on-the-spot resolution, not the commander's
+        raise IllegalTransition(_l("Only a handled event can be closed."))
     EVENT_MACHINE.move(event, S.closed, actor=actor, action="close", reason=(note or "").strip()[:1000] or None)
     event.closed_by_id, event.closed_at = actor.id, now or utcnow()
     db.session.flush()
