@@ -37,6 +37,15 @@ class UserRole(db.Model):
     role: Mapped[Role] = mapped_column(enum_column(Role), primary_key=True)
 
 
+# The grids a grid member serves (a member may serve several): part of the user's scope.
+grid_membership = sa.Table(
+    "grid_membership", db.metadata,
+    sa.Column("user_id", sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("grid_id", sa.ForeignKey("org_unit.id"), primary_key=True),
+    sa.Index("ix_grid_membership_grid", "grid_id"),
+)
+
+
 class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(64), unique=True)
@@ -59,6 +68,7 @@ class User(UserMixin, db.Model):
     department: Mapped[Department | None] = relationship()
     site = relationship("Site")
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    grids: Mapped[list[OrgUnit]] = relationship(secondary=grid_membership, order_by=OrgUnit.code)
 
     @property
     def is_active(self) -> bool:  # Flask-Login: inactive users cannot log in

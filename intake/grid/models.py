@@ -10,8 +10,7 @@ from desk.extensions import db
 from desk.models import Category, Department, OrgUnit, PlaceMixin, User
 from desk.timeutil import utcnow
 
-__all__ = ["EventKind", "EventStatus", "DispatchTarget", "EventRating", "GridEvent", "GridEventPhoto",
-           "grid_membership"]
+__all__ = ["EventKind", "EventStatus", "DispatchTarget", "EventRating", "GridEvent", "GridEventPhoto"]
 
 
 class EventKind(TitledEnum):
@@ -64,15 +63,6 @@ class EventRating(TitledEnum):
     def __titles__():
         return {"satisfied": _l("Satisfied"), "basic": _l("Basically satisfied"),
                 "dissatisfied": _l("Dissatisfied")}
-
-
-# Which grids a grid member serves (a member may serve several).
-grid_membership = sa.Table(
-    "grid_membership", db.metadata,
-    sa.Column("user_id", sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("grid_id", sa.ForeignKey("org_unit.id"), primary_key=True),
-    sa.Index("ix_grid_membership_grid", "grid_id"),
-)
 
 
 class GridEvent(PlaceMixin, db.Model):

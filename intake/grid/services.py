@@ -17,12 +17,11 @@ from flask_babel import lazy_gettext as _l
 from desk.access import in_scope, scope_clause
 from desk.errors import DomainError, IllegalTransition, NotAllowed
 from desk.extensions import db
-from desk.models import Category, Channel, Level, OrgUnit, Role, User, next_number
+from desk.models import Category, Channel, OrgUnit, Role, User, grid_membership, next_number
 from desk.statemachine import StateMachine
 from desk.timeutil import to_local, utcnow
 from desk.uploads import check_upload, store_blob
-from intake.grid.models import (DispatchTarget, EventKind, EventRating, EventStatus, GridEvent, GridEventPhoto,
-                                grid_membership)
+from intake.grid.models import DispatchTarget, EventKind, EventRating, EventStatus, GridEvent, GridEventPhoto
 
 S = EventStatus
 TRANSITIONS = {
@@ -51,21 +50,6 @@ def member_grids(user) -> list[OrgUnit]:
     return list(db.session.scalars(
         sa.select(OrgUnit).join(grid_membership, grid_membership.c.grid_id == OrgUnit.id)
         .where(grid_membership.c.user_id == user.id).order_by(OrgUnit.code)))
-
-
-def set_member_grids(user: User, grid_ids, *, actor) -> None:
-    """An administrator's choice of a member's grids: grids of the member's own county only."""
-    wanted = {int(i) for i in grid_ids}
-    allowed = set(db.session.scalars(sa.select(OrgUnit.id).where(
-        OrgUnit.level == Level.grid, OrgUnit.county_id == user.org_unit.county_id, OrgUnit.id.in_(wanted))))
-    if wanted - allowed:
-        raise DomainError(_l("Choose grids of the member's own county."), field="grid_ids")
-    table = grid_membership
-    db.session.execute(table.delete().where(table.c.user_id == user.id))
-    if wanted:
-        db.session.execute(table.insert(), [{"user_id": user.id, "grid_id": g} for g in sorted(wanted)])
-    from desk.audit import record_audit
-    record_audit(actor=actor, entity="user", entity_id=user.id, action="update", detail={"grids": sorted(wanted)})
 
 
 def visible_clause(user):

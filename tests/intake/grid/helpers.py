@@ -3,6 +3,7 @@ from datetime import datetime
 
 from desk.extensions import db
 from desk.models import Level, OrgUnit, Role
+from desk.admin.services import assign_grids
 from intake.grid import services as grid
 from intake.grid.models import EventKind
 from tests.factories import _unit, make_user
@@ -13,7 +14,7 @@ REPORTED = datetime(2026, 11, 2, 2, 0)   # 10:00 China time
 
 def grid_member(world, *grids, username=None):
     member = make_user(world, Role.grid_member, unit=world.town, username=username)
-    grid.set_member_grids(member, [g.id for g in (grids or (world.grid,))], actor=None)
+    assign_grids(member, [g.id for g in (grids or (world.grid,))], actor=None)
     db.session.flush()
     return member
 

@@ -7,6 +7,7 @@ import pytest
 from desk.audit import timeline
 from desk.errors import DomainError, IllegalTransition, NotAllowed
 from desk.extensions import db
+from desk.admin.services import assign_grids
 from desk.models import CaseStatus, Channel, Role
 from intake.grid import services as grid
 from intake.grid.models import DispatchTarget, EventRating, EventStatus as S
@@ -220,7 +221,7 @@ def test_an_administrator_assigns_grids_of_the_members_county_only(world):
     from desk.models import Level
     far_grid = _unit("44078300100101", "东华第1网格", Level.grid, world.far_village)
     with pytest.raises(DomainError) as err:
-        grid.set_member_grids(member, [world.grid.id, far_grid.id], actor=None)
+        assign_grids(member, [world.grid.id, far_grid.id], actor=None)
     assert err.value.field == "grid_ids"
-    grid.set_member_grids(member, [world.grid.id], actor=None)
+    assign_grids(member, [world.grid.id], actor=None)
     assert [g.id for g in grid.member_grids(member)] == [world.grid.id]
