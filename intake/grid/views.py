@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from desk.access import get_in_scope, require_roles
+from desk.access import get_in_scope, may_open, require_roles
 from desk.audit import timeline
 from desk.errors import DomainError, show_on_form
 from desk.extensions import db
@@ -110,6 +110,7 @@ def _render_event(event: GridEvent, forms: dict | None = None, status: int = 200
     if "dispatch" in actions:
         _dispatch_choices(actions["dispatch"], event)
     return render_template("intake/grid/detail.html", event=event, actions=actions, S=S,
+                           links={e: may_open(e, current_user) for e in ("referrals.order_detail", "intake.case_detail")},
                            history=timeline("grid_event", event.id),
                            report_photos=[p for p in event.photos if p.stage == "report"],
                            handling_photos=[p for p in event.photos if p.stage == "handling"]), status
