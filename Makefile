@@ -15,7 +15,7 @@ run: setup system-deps translations-compile db
 	@echo ""
 	@echo "  Petition desk: http://127.0.0.1:$(PORT)/"
 	@echo "  Demo logins (password demo12345): reception, mediator, mediator2, lawyer, commander,"
-	@echo "  officer, callback, official, cityofficial, admin, townreception"
+	@echo "  officer, callback, official, cityofficial, admin, townreception, grid, grid2"
 	@echo ""
 	SCHEDULER=1 PORT=$(PORT) $(BIN)/python run.py
 

@@ -62,6 +62,8 @@ class Config:
     # Outreach (issue 6): remind the mediator this many days before the 30-day judicial-confirmation window
     # of a mediation agreement closes (a first notice goes out when the agreement is recorded).
     JUDICIAL_CONFIRMATION_REMIND_DAYS = int(os.environ.get("JUDICIAL_CONFIRMATION_REMIND_DAYS", "7"))
+    # Grid events (issue 17): calendar days from dispatch to handle an event ("on time" = handled by then).
+    GRID_HANDLE_DAYS = int(os.environ.get("GRID_HANDLE_DAYS", "7"))
     TESTING = False
 
 

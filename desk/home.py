@@ -5,7 +5,7 @@ from desk.models import Role
 
 # First match wins for a user holding several roles; endpoints that are not registered are skipped.
 HOME_PRIORITY = [Role.receptionist, Role.commander, Role.department_officer, Role.talent, Role.callback_staff,
-                 Role.official, Role.admin]
+                 Role.official, Role.admin, Role.grid_member]
 CORE_HOMES = {Role.admin: "admin.users"}
 
 

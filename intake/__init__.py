@@ -1,8 +1,9 @@
 """Walk-in reception, queue tickets, repeat-visit detection, citizen portal, channel imports.
 
 Sub-domains: ``reception`` (the walk-in form and repeat-visit look-up), ``cases`` (case pages, notices,
-attachments, clock reminders), ``queue`` (calling tickets), ``routing`` (转送/交办, owner, levels, grade), ``imports``
-(12345 hotline, 110 and grid platform exports). They share the one ``intake`` blueprint.
+attachments, clock reminders), ``queue`` (calling tickets), ``routing`` (转送/交办, owner, levels, grade),
+``channels`` (landing a matter from a channel beyond the desk), ``imports`` (12345 hotline, 110 and grid
+platform exports), ``grid`` (grid events reported by grid members). They share the one ``intake`` blueprint.
 """
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
@@ -25,6 +26,8 @@ def register(app) -> None:
     from intake.imports import cli as imports_cli, demo as imports_demo, models as _import_models  # noqa: F401
     from intake.imports import views as _import_views  # noqa: F401  (routes)
     from desk.cli import desk_cli
+    from intake.grid import demo as grid_demo, jobs as _grid_jobs, models as _grid_models  # noqa: F401
+    from intake.grid import views as _grid_views  # noqa: F401  (routes, case panel)
 
     app.register_blueprint(bp, url_prefix="/intake")
     add_nav_item(app, "intake.reception", _l("Reception"), {R.receptionist})
@@ -33,8 +36,11 @@ def register(app) -> None:
                  {R.receptionist, R.commander, R.official, R.callback_staff, R.admin})
     add_nav_item(app, "intake.routed_cases", _l("Routed cases"), {R.department_officer})
     add_nav_item(app, "intake.import_events", _l("Imports"), {R.admin}, section="admin")
+    add_nav_item(app, "intake.grid_events", _l("Grid events"), {R.grid_member, R.commander})
     add_role_home(app, R.receptionist, "intake.reception")
+    add_role_home(app, R.grid_member, "intake.grid_events")
     add_seeder(app, "cases", demo.seed)
     add_seeder(app, "follow_up", routing_demo.seed)
     add_seeder(app, "follow_up", imports_demo.seed)
     desk_cli.add_command(imports_cli.import_events_command)
+    add_seeder(app, "follow_up", grid_demo.seed)

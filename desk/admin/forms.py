@@ -22,6 +22,7 @@ class UserForm(FlaskForm):
     department_id = SelectField(_l("Department"), coerce=int)
     roles = MultiCheckboxField(_l("Roles"), choices=[])
     active = BooleanField(_l("Active"), default=True)
+    grid_ids = MultiCheckboxField(_l("Grids served (grid members)"), coerce=int, choices=[])
     password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=200)])
 
     def __init__(self, *args, **kwargs):

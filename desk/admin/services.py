@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from desk.audit import record_audit
 from desk.errors import DomainError
 from desk.extensions import db
-from desk.models import Department, OrgUnit, Role, User
+from desk.models import Department, Level, OrgUnit, Role, User
 
 
 def create_user(*, actor, username: str, password: str, display_name: str, org_unit: OrgUnit,
@@ -50,3 +50,16 @@ def _check_roles(roles, department) -> None:
         raise DomainError(_l("Choose at least one role."), field="roles")
     if Role.department_officer in {Role(r) for r in roles} and department is None:
         raise DomainError(_l("A department officer needs a department."), field="department_id")
+
+
+def assign_grids(user: User, grid_ids, *, actor) -> User:
+    """The grids a grid member serves: grids of the member's own county only (audited)."""
+    wanted = sorted({int(i) for i in grid_ids})
+    grids = list(db.session.scalars(db.select(OrgUnit).where(
+        OrgUnit.level == Level.grid, OrgUnit.county_id == user.org_unit.county_id, OrgUnit.id.in_(wanted))))
+    if len(grids) != len(wanted):
+        raise DomainError(_l("Choose grids of the member's own county."), field="grid_ids")
+    if sorted(g.id for g in user.grids) != wanted:
+        user.grids = grids
+        record_audit(actor=actor, entity="user", entity_id=user.id, action="update", detail={"grids": wanted})
+    return user

@@ -96,13 +96,18 @@ def edit_user(user_id):
     if request.method == "GET":
         form.roles.data = [r.value for r in user.roles]
         form.department_id.data = user.department_id or 0
+        form.grid_ids.data = [g.id for g in user.grids]
     del form.username  # usernames do not change
+    _grid_choices(form, user)
     if form.validate_on_submit():
         unit, department = _resolve(form)
         try:
             services.update_user(user, actor=current_user, display_name=form.display_name.data, org_unit=unit,
                                  roles=form.roles.data, department=department, active=form.active.data,
                                  password=form.password.data or None)
+            if Role.grid_member.value in form.roles.data or user.grids:
+                services.assign_grids(user, form.grid_ids.data if Role.grid_member.value in form.roles.data
+                                      else [], actor=current_user)
         except DomainError as err:
             db.session.rollback()
             getattr(form, err.field or "display_name").errors.append(err.message)
@@ -113,6 +118,18 @@ def edit_user(user_id):
             flash(_("User saved."), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user, entries=timeline("user", user.id))
+
+
+def _grid_choices(form, user: User) -> None:
+    """Only a grid member serves grids: the choice shows for them, among the grids of their county."""
+    if not user.has_role(Role.grid_member) and Role.grid_member.value not in (form.roles.data or []):
+        del form.grid_ids
+        form.grid_ids = None
+        return
+    grids = db.session.scalars(db.select(OrgUnit).where(OrgUnit.level == Level.grid,
+                                                        OrgUnit.county_id == user.org_unit.county_id)
+                               .order_by(OrgUnit.code).limit(2000))
+    form.grid_ids.choices = [(g.id, g.full_name) for g in grids]
 
 
 @bp.route("/org")

@@ -152,6 +152,8 @@ DEMO_USERS = [
     ("cityofficial", "市领导 甄伟", [Role.official], "city", None),
     ("admin", "管理员 余建军", [Role.admin], "city", None),
     ("townreception", "镇接待员 邝小云", [Role.receptionist], "town", None),
+    ("grid", "网格员 伍志明", [Role.grid_member], "town", None),
+    ("grid2", "网格员 李秀英", [Role.grid_member], "town", None),
 ]
 
 

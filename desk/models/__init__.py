@@ -10,11 +10,11 @@ from desk.models.counters import Counter, next_number
 from desk.models.jobs import JobLock, JobRun
 from desk.models.throttle import LoginThrottle, RateCounter
 from desk.models.tickets import Ticket, TicketStatus
-from desk.models.users import Role, User, UserRole
+from desk.models.users import Role, User, UserRole, grid_membership
 
 __all__ = ["CalendarDay", "DayKind", "JobLock", "JobRun", "Counter", "next_number", "AuditEntry", "Notification", "OPEN_STATUSES", "HANDLING_STATUSES",
            "REPLIED_STATUSES", "ACCUSATION_ROUTES", "BRANCH_ROUTES", "LITIGATION_ROUTES", "Case", "CaseParty",
            "CaseStage", "CaseStatus", "Route", "StageKind", "GRADE_ORDER", "CaseGrade", "Channel",
            "DemandBranch", "Outcome", "PetitionType", "Visit", "LEVEL_ORDER", "Category", "Department",
            "Level", "OrgUnit", "PlaceMixin", "Room", "Site", "SiteLevel", "Person", "Role", "User", "UserRole",
-           "Ticket", "TicketStatus", "LoginThrottle", "RateCounter"]
+           "Ticket", "TicketStatus", "grid_membership", "LoginThrottle", "RateCounter"]

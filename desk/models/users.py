@@ -20,13 +20,14 @@ class Role(TitledEnum):
     callback_staff = "callback_staff"
     official = "official"
     admin = "admin"
+    grid_member = "grid_member"
 
     @staticmethod
     def __titles__():
         return {"receptionist": _l("Receptionist"), "talent": _l("Talent (mediator, lawyer, counselor)"),
                 "commander": _l("Town commander"), "department_officer": _l("Department officer"),
                 "callback_staff": _l("Callback staff"), "official": _l("Official"),
-                "admin": _l("Administrator")}
+                "admin": _l("Administrator"), "grid_member": _l("Grid member")}
 
 
 class UserRole(db.Model):
@@ -34,6 +35,15 @@ class UserRole(db.Model):
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[Role] = mapped_column(enum_column(Role), primary_key=True)
+
+
+# The grids a grid member serves (a member may serve several): part of the user's scope.
+grid_membership = sa.Table(
+    "grid_membership", db.metadata,
+    sa.Column("user_id", sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("grid_id", sa.ForeignKey("org_unit.id"), primary_key=True),
+    sa.Index("ix_grid_membership_grid", "grid_id"),
+)
 
 
 class User(UserMixin, db.Model):
@@ -58,6 +68,7 @@ class User(UserMixin, db.Model):
     department: Mapped[Department | None] = relationship()
     site = relationship("Site")
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    grids: Mapped[list[OrgUnit]] = relationship(secondary=grid_membership, order_by=OrgUnit.code)
 
     @property
     def is_active(self) -> bool:  # Flask-Login: inactive users cannot log in

@@ -20,6 +20,7 @@ from desk.extensions import db
 from desk.models import CalendarDay, Case, Department, Level, OrgUnit, Person, Role, Room, Site, Ticket, User, Visit
 from intake.cases.models import Attachment
 from intake.imports.models import ImportRun
+from intake.grid.models import DispatchTarget, GridEvent, GridEventPhoto
 from intake.routing.models import CaseRoute
 from outreach.assignments.models import AssignmentStatus, OutreachAssignment
 from outreach.mediation.models import Mediation
@@ -62,16 +63,19 @@ ROUTES = {
     "reports.track_rate": "public",
     "intake.import_events": "list", "intake.import_run": "object", "intake.import_status": "object",
     "intake.import_sample": "list",
+    "intake.grid_events": "list", "intake.grid_report": "list", "intake.grid_event": "object",
+    "intake.grid_event_action": "object", "intake.grid_event_photo": "object",
 }
 # Routes of one member or one department: a member of the same county who is not the one offered, and an
 # officer of another department of the same county, must be refused too.
 MEMBER_ROUTES = {"referrals.referral_action", "outreach.assignment_action", "outreach.field_intake",
                  "outreach.record_service", "outreach.mediation_detail", "outreach.mediation_action",
-                 "outreach.agreement_pdf"}
+                 "outreach.agreement_pdf", "intake.grid_event", "intake.grid_event_action", "intake.grid_event_photo"}
 DEPARTMENT_ROUTES = {"referrals.order_detail", "referrals.order_action", "referrals.order_evidence",
-                     "referrals.order_sheet", "intake.route_detail", "intake.route_action"}
+                     "referrals.order_sheet", "intake.route_detail", "intake.route_action", "intake.grid_event",
+                     "intake.grid_event_action", "intake.grid_event_photo"}
 OUTSIDER_ROLES = [Role.receptionist, Role.talent, Role.commander, Role.department_officer, Role.official,
-                  Role.callback_staff, Role.admin]
+                  Role.callback_staff, Role.admin, Role.grid_member]
 REFUSED = {403, 404}
 PASSWORD = "secret-pass-1"
 
@@ -113,6 +117,11 @@ def _objects(county: OrgUnit) -> dict:
         "day_id": _first(sa.select(CalendarDay.id).order_by(CalendarDay.id)) or 1,
         "key": "0" * 32,
         "run_id": _first(sa.select(ImportRun.id).where(ImportRun.county_id == county.id).order_by(ImportRun.id)),
+        # an event dispatched to the demo officer's department (人社局): another department's officer is refused
+        "event_id": _first(sa.select(GridEvent.id).join(User, User.department_id == GridEvent.department_id)
+                           .where(User.username == "officer", GridEvent.target == DispatchTarget.department,
+                                  GridEvent.county_id == county.id).order_by(GridEvent.id)),
+        "photo_id": _first(sa.select(GridEventPhoto.id).order_by(GridEventPhoto.id)) or 1,
         # a routing to the demo officer's department (人社局), so another department's officer is refused
         "route_id": _first(sa.select(CaseRoute.id).join(User, User.department_id == CaseRoute.department_id)
                            .where(User.username == "officer").order_by(CaseRoute.id)),
