@@ -83,11 +83,17 @@ def events_by_grid(*, unit: OrgUnit, start: date, end: date) -> list[dict]:
     return _by(E.grid_id, list(grids), unit, start, end)
 
 
-def event_rows(*, unit: OrgUnit, start: date, end: date, figure: str, limit: int | None = None) -> list[GridEvent]:
-    """The events behind one figure of ``event_measures`` (the unit may be a town or a grid for a row's drill-down):
-    as many rows as the figure counts."""
+def event_ids(*, unit: OrgUnit, start: date, end: date, figure: str):
+    """A SELECT of the ids of the events behind one figure of ``event_measures`` (the unit may be a town or a
+    grid for a row's drill-down): as many as the figure counts."""
     if figure not in FIGURES:
         raise ValueError(f"unknown grid event figure {figure!r}")
     where, end_at = _in(unit, start, end)
-    stmt = sa.select(E).where(*where, *_conditions(figure, end_at)).order_by(E.reported_at, E.id)
+    return sa.select(E.id).where(*where, *_conditions(figure, end_at))
+
+
+def event_rows(*, unit: OrgUnit, start: date, end: date, figure: str, limit: int | None = None) -> list[GridEvent]:
+    """The events behind one figure of ``event_measures``, oldest report first."""
+    ids = event_ids(unit=unit, start=start, end=end, figure=figure)
+    stmt = sa.select(E).where(E.id.in_(ids)).order_by(E.reported_at, E.id)
     return list(db.session.scalars(stmt.limit(limit) if limit else stmt))

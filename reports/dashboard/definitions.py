@@ -94,6 +94,11 @@ _ALL = [
                   "the desk, by phone or letter, online, from grid members, from the 12345 hotline and 110 "
                   "transfers, and on outreach. A matter counts under the channel of its first contact; each "
                   "later contact counts under its own.")),
+    Definition("grid_events", _l("Grid events"),
+               _l("Events grid members reported in the period (网格事件), and of those: closed by the end of the "
+                  "period (closure rate 办结率 = closed / reported; an event that became a petition case is not "
+                  "counted as closed), handled by then, and handled within the handling limit from dispatch "
+                  "(on-time handling rate = handled on time / handled).")),
     Definition("top_issues", _l("Top issues"),
                _l("Issues (the categories as recorded, e.g. unpaid wages) with the most new matters in the "
                   "period; equal counts share a rank, and all issues tied at the tenth place are shown.")),

@@ -190,10 +190,27 @@ def _channels_table(report) -> Table:
     ], rows, ["channels"])
 
 
+def _grid_events_table(report) -> Table:
+    figures = report["grid_events"]
+    rows = []
+    if figures is not None:
+        rows = [dict(r, _drill={"unit": r["unit_id"]}) for r in figures["areas"]]
+        rows.append(dict(figures["total"], name=_l("Total"), _drill={}))
+    return Table("grid_events", _l("Grid events"), [
+        Column("name", _l("Area"), "text"),
+        Column("reported", _l("Reported"), "count", drill="grid_reported"),
+        Column("closed", _l("Closed"), "count", drill="grid_closed"),
+        Column("closure_rate", _l("Closure rate"), "rate", drill="grid_closure_rate"),
+        Column("handled", _l("Handled"), "count", drill="grid_handled"),
+        Column("on_time", _l("Handled on time"), "count", drill="grid_on_time"),
+        Column("on_time_rate", _l("On-time handling rate"), "rate", drill="grid_on_time_rate"),
+    ], rows if figures and figures["total"]["reported"] else [], ["grid_events"], available=figures is not None)
+
+
 BUILDERS = {"measures": _measures_table, "outreach_measures": _outreach_measures_table, "by_town": _by_town_table, "by_category": _by_category_table,
             "trend": _trend_table, "backlog": _backlog_table, "top_issues": _top_issues_table,
             "overdue": _overdue_table, "outreach": _outreach_table, "orders": _orders_table,
-            "routes": _routes_table, "channels": _channels_table}
+            "routes": _routes_table, "channels": _channels_table, "grid_events": _grid_events_table}
 
 
 def dashboard_tables(report) -> dict[str, Table]:

@@ -147,7 +147,8 @@ def drill_down():
     except KeyError:
         abort(404)
     kind = drill.record_kind(key)
-    model = _order_model() if kind == "order" else {"case": Case, "visit": Visit, "ticket": Ticket}[kind]
+    model = _order_model() if kind == "order" else _event_model() if kind == "event" else \
+        {"case": Case, "visit": Visit, "ticket": Ticket}[kind]
     ids = stmt.subquery()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(ids))
     page = sa.select(model).where(model.id.in_(sa.select(ids.c[0])))
@@ -167,8 +168,14 @@ def drill_down():
         unit=unit, start=start, end=end, definition=DEFINITIONS.get(key), part=part, args=args,
         category=db.session.get(Category, category_id) if category_id else None, department=department,
         opens_orders=may_open("referrals.order_detail", current_user),
+        opens_events=may_open("intake.grid_event", current_user),
         bucket=measures.AGE_BUCKETS[bucket][0] if bucket is not None else None,
         next_url=url_for("reports.drill_down", **args, **keep, before=rows[-1].id) if more else None)
+
+
+def _event_model():
+    from intake.grid.models import GridEvent
+    return GridEvent
 
 
 def _order_model():
@@ -180,7 +187,7 @@ def _case_of(kind: str, row):
     """The case a listed record belongs to (a ticket may have none: the visitor left before being served)."""
     if kind == "case":
         return row
-    if kind in ("visit", "order"):
+    if kind in ("visit", "order", "event"):
         return row.case
     return row.visit.case if row.visit else None
 

@@ -81,6 +81,16 @@ def _check_report(unit, year, month) -> int:
             assert _count(f"channel_{row['channel']}_{key}", unit, start, end) == row[key], (row["channel"], key)
             checked += 1
     assert sum(r["visits"] for r in report["channels"]) == _count("visits", unit, start, end)
+    grid = report["grid_events"]
+    assert grid["total"]["reported"] > 0, "the demo has grid events in every month"
+    for row in grid["areas"] + [dict(grid["total"], unit_id=unit.id, name=unit.name)]:
+        area = db.session.get(OrgUnit, row["unit_id"])
+        for key in ("reported", "closed", "handled", "on_time"):
+            assert _count(f"grid_{key}", area, start, end) == row[key], (row["name"], key)
+            checked += 1
+        assert _count("grid_closure_rate", area, start, end, "denominator") == row["reported"]
+        assert _count("grid_on_time_rate", area, start, end, "denominator") == row["handled"]
+    assert sum(r["reported"] for r in grid["areas"]) == grid["total"]["reported"]
     assert sum(r["new_cases"] for r in report["channels"]) == _count("new_cases", unit, start, end)
     order_keys = ("issued", "signed_on_time", "fed_back_on_time", "returned", "verified", "overdue_at_end")
     for key in order_keys:
@@ -125,6 +135,16 @@ def test_every_figure_of_a_demo_county_month_and_the_city_equals_its_drill_down(
                       f"&department={far}").status_code == 404
     assert client.get(f"/reports/dashboard/cases?unit={county.id}&month=2026-11&measure=visits"
                       f"&department={order['department_id']}").status_code == 404
+    # a grid figure lists grid events, each linking to its event page; the dashboard shows the table
+    grid = M.month_report(unit=county, year=2026, month=11, parts={"grid_events"})["grid_events"]
+    town = grid["areas"][0]
+    page = client.get(f"/reports/dashboard/cases?unit={town['unit_id']}&month=2026-11&measure=grid_closed"
+                      ).get_data(as_text=True)
+    total = re.search(r'data-kind="event" data-testid="drill-total">([^<]*)<', page).group(1)
+    assert int(re.sub(r"\D", "", total)) == town["closed"]
+    dashboard = client.get(f"/reports/dashboard?unit={county.id}&month=2026-11").get_data(as_text=True)
+    assert 'data-testid="table-grid_events"' in dashboard and 'data-testid="table-channels"' in dashboard
+    assert "measure=grid_on_time_rate" in dashboard and "measure=channel_walk_in_visits" in dashboard
     # and no demo wait is negative (a ticket is called after it was taken)
     assert not db.session.scalar(sa.select(sa.func.count()).select_from(Ticket).where(
         Ticket.called_at < Ticket.arrived_at))
