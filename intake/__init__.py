@@ -1,7 +1,7 @@
 """Walk-in reception, queue tickets, repeat-visit detection, citizen portal, channel imports.
 
 Sub-domains: ``reception`` (the walk-in form and repeat-visit look-up), ``cases`` (case pages, notices,
-attachments, clock reminders), ``queue`` (calling tickets), ``routing`` (转送/交办, owner, levels, grade). They share the one ``intake`` blueprint.
+attachments, clock reminders), ``queue`` (calling tickets), ``routing`` (转送/交办, owner, levels, grade), ``online`` (citizens report online). They share the one ``intake`` blueprint.
 """
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
@@ -21,6 +21,7 @@ def register(app) -> None:
     from intake.queue import views as _queue_views  # noqa: F401  (routes)
     from intake.routing import demo as routing_demo, jobs as _routing_jobs, models as _routing_models  # noqa: F401
     from intake.routing import views as _routing_views  # noqa: F401  (routes, case panel)
+    from intake.online import demo as online_demo, views as _online_views  # noqa: F401  (public routes)
 
     app.register_blueprint(bp, url_prefix="/intake")
     add_nav_item(app, "intake.reception", _l("Reception"), {R.receptionist})
@@ -31,3 +32,4 @@ def register(app) -> None:
     add_role_home(app, R.receptionist, "intake.reception")
     add_seeder(app, "cases", demo.seed)
     add_seeder(app, "follow_up", routing_demo.seed)
+    add_seeder(app, "follow_up", online_demo.seed)
