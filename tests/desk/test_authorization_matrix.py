@@ -57,7 +57,7 @@ ROUTES = {
     "reports.callback_reopen": "object", "reports.open_callbacks": "own", "reports.dashboard": "list",
     "reports.drill_down": "list", "reports.export": "list", "reports.summaries": "list",
     "reports.summary_download": "object", "reports.summary_on_demand": "list", "reports.track": "public",
-    "reports.track_rate": "public",
+    "reports.track_rate": "public", "intake.online_report": "public", "intake.online_done": "public",
 }
 # Routes of one member or one department: a member of the same county who is not the one offered, and an
 # officer of another department of the same county, must be refused too.
