@@ -39,7 +39,7 @@ def _choices(form: OnlineReportForm) -> None:
         for village in villages:
             if village.town_id in town_names:
                 village_choices.setdefault(town_names[village.town_id], []).append(
-                    (village.id, localize_text(village.name)))
+                    (village.id, localize_text(village.name), {"data-town": village.town_id}))
         village_towns: dict = {}
         for village in villages:
             village_towns.setdefault(village.town_id, set()).add(village.id)
