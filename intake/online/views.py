@@ -104,7 +104,10 @@ def online_report():
                 code = None if landing.repeat_of is not None else landing.case.tracking_code
                 db.session.commit()
                 return _receipt(code)
-    form.started.data = services.sign_started(utcnow())
+    if request.method == "GET":
+        # Shown again after an error, the form keeps its first render time: a person who only ticks the
+        # consent box and sends again at once is not mistaken for a bot.
+        form.started.data = services.sign_started(utcnow())
     dropped = [f.filename for f in form.photos.data or [] if getattr(f, "filename", "")] \
         if request.method == "POST" else []
     return render_template("intake/online/report.html", form=form, guard=guard, dropped_files=dropped), \

@@ -87,6 +87,17 @@ def test_bad_input_is_shown_next_to_its_field_and_nothing_typed_is_lost(client, 
     assert cases() == []
 
 
+def test_sent_again_at_once_after_an_error_is_not_taken_for_a_bot(client, world, clock):
+    now = clock("2026-11-20 10:00")
+    page = client.get(URL).get_data(as_text=True)
+    started = re.search(r'name="started" type="hidden" value="([^"]+)"', page).group(1)
+    clock("2026-11-20 10:02")
+    refused = send(client, form(world, consent=None, started=started, submission_key="one-form"))
+    assert refused.status_code == 400 and f'value="{started}"' in refused.get_data(as_text=True)
+    assert now and send(client, form(world, started=started, submission_key="one-form")).status_code == 302
+    assert len(cases()) == 1
+
+
 def test_seven_photos_or_a_file_that_is_not_a_photo_are_refused_and_the_files_must_be_chosen_again(client, world):
     answer = send(client, form(world), files=[(f"{n}.png", tiny_png((n, n, n))) for n in range(7)])
     html = answer.get_data(as_text=True)
