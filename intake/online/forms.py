@@ -8,7 +8,10 @@ from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from desk.models import Category, Channel, OrgUnit
+from intake.channels.services import MatterInput
 from intake.reception.forms import check_id_number, check_phone, optional_int
+from intake.reception.services import PersonInput
 
 TITLE_MAX, FACTS_MAX, DEMAND_MAX, NAME_MAX = 100, 3000, 1000, 60
 
@@ -46,6 +49,14 @@ class OnlineReportForm(FlaskForm):
         if not self.submission_key.data:
             self.submission_key.data = uuid.uuid4().hex
         self.village_towns: dict[int, set[int]] = {}   # town id -> its villages' ids, set with the choices
+
+    def matter_input(self, *, place: OrgUnit, category: Category) -> MatterInput:
+        """What the channel function needs, from a validated form (the place and category already loaded)."""
+        return MatterInput(channel=Channel.online, place=place, category=category, title=self.title.data.strip(),
+                           facts=(self.facts.data or "").strip(), demand=(self.demand.data or "").strip(),
+                           submission_key=self.submission_key.data,
+                           person=PersonInput(name=self.name.data.strip(), phone=self.phone.data,
+                                              id_number=self.id_number.data or None))
 
     def validate_village_id(self, field):
         """A village chosen must lie in the town chosen (the list shows every town's villages)."""

@@ -11,10 +11,12 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from desk import cases, ratelimit
 from desk.errors import DomainError
 from desk.extensions import db
-from desk.models import Category, Level, OrgUnit, Visit
+from desk.crypto import lookup_hash
+from desk.models import Category, Level, OrgUnit, Person, Visit
 from desk.uploads import check_upload
 from intake.cases.attachments import store_attachment
 from intake.channels.services import Landing, MatterInput, land_matter
+from intake.reception.services import PersonInput, _name_key
 
 PHOTO_TYPES = ("image/jpeg", "image/png")
 
@@ -89,20 +91,33 @@ def check_photos(photos: list[tuple[str, bytes]], guard: Guard) -> None:
 
 def count_submission(*, address: str | None, phone: str, guard: Guard, now: datetime | None = None) -> None:
     """One report counted against the client address's hourly and the phone's daily limit; RateLimited past
-    either. Counted before anything is written, so the caller may commit the counters alone."""
+    either. The caller commits the counters before taking the report, so a refused report (a wrong ID number
+    tried, a bad photo) counts too and guessing is no cheaper than sending."""
     ratelimit.hit("online-address", address or "-", guard.per_address, now=now)
     ratelimit.hit("online-phone", phone, guard.per_phone, now=now, field="phone")
 
 
+def check_id_number_owner(person: PersonInput) -> None:
+    """An ID number on record under another name is refused, without saying the recorded name.
+
+    land_matter takes a matching ID number as the same person (and would update that person's phone): from a
+    public form, whoever types someone else's number must not join, or change, that person's record."""
+    if not person.id_number:
+        return
+    recorded = db.session.scalar(sa.select(Person).where(Person.id_hash == lookup_hash(person.id_number)))
+    if recorded is not None and _name_key(recorded.name) != _name_key(person.name):
+        raise DomainError(_l("Check that your name and your ID number are typed correctly."), field="id_number")
+
+
 def submit_online_report(*, data: MatterInput, photos: list[tuple[str, bytes]], folder: str, guard: Guard,
-                         address: str | None, actor=None) -> Landing:
+                         actor=None) -> Landing:
     """Land a citizen's report in the town's queue (status registered, repeat detection) with its photos.
 
-    Rate limits first, then the photos, then the matter; flushes, the caller commits."""
+    The caller has counted it (count_submission) first. Flushes; the caller commits."""
     check_photos(photos, guard)
-    count_submission(address=address, phone=data.person.phone or "", guard=guard)
     if data.submission_key:
         data.submission_key = _key(data.submission_key)
+    check_id_number_owner(data.person)
     landing = land_matter(data=data, actor=actor)
     for name, content in photos:
         store_attachment(case=landing.case, filename=name, data=content, folder=folder, actor=actor)

@@ -9,14 +9,12 @@ from desk.access import public
 from desk.errors import DomainError, show_on_form
 from desk.extensions import db
 from desk.i18n import current_locale, localize_text
-from desk.models import Category, Channel
+from desk.models import Category
 from desk.ratelimit import RateLimited
 from desk.timeutil import utcnow
 from intake import bp
-from intake.channels.services import MatterInput
 from intake.online import services
 from intake.online.forms import OnlineReportForm
-from intake.reception.services import PersonInput
 
 RECEIPT = "online_receipt"   # the session key of the last receipt shown to this browser
 CHOICES_SECONDS = 300
@@ -79,31 +77,13 @@ def online_report():
             return _receipt(services.decoy_tracking_code())
         status = 400
         if form.validate_on_submit():
-            photos = [(f.filename, f.read()) for f in form.photos.data or [] if getattr(f, "filename", "")]
-            try:
-                data = MatterInput(
-                    channel=Channel.online,
-                    place=services.place_of(town_id=form.town_id.data, village_id=form.village_id.data),
-                    category=db.session.get(Category, form.category_id.data),
-                    title=form.title.data.strip(), facts=(form.facts.data or "").strip(),
-                    demand=(form.demand.data or "").strip(), submission_key=form.submission_key.data,
-                    person=PersonInput(name=form.name.data.strip(), phone=form.phone.data,
-                                       id_number=form.id_number.data or None))
-                landing = services.submit_online_report(
-                    data=data, photos=photos, folder=os.path.join(current_app.instance_path, "attachments"),
-                    guard=guard, address=request.remote_addr)
-            except RateLimited as err:
-                db.session.commit()   # only the counters were written: the window keeps counting
-                show_on_form(None, err)
-                status, headers = 429, {"Retry-After": str(err.retry_after)}
-            except DomainError as err:
-                db.session.rollback()
-                show_on_form(form, err)
+            limited = _count(form, guard)
+            if limited is not None:
+                status, headers = 429, {"Retry-After": str(limited.retry_after)}
             else:
-                # A matter that joined an earlier case shows no code: that case's code is not the sender's to see.
-                code = None if landing.repeat_of is not None else landing.case.tracking_code
-                db.session.commit()
-                return _receipt(code)
+                taken = _take_report(form, guard)
+                if taken is not None:
+                    return taken
     if request.method == "GET":
         # Shown again after an error, the form keeps its first render time: a person who only ticks the
         # consent box and sends again at once is not mistaken for a bot.
@@ -112,6 +92,37 @@ def online_report():
         if request.method == "POST" else []
     return render_template("intake/online/report.html", form=form, guard=guard, dropped_files=dropped), \
         status, headers
+
+
+def _count(form: OnlineReportForm, guard: services.Guard) -> RateLimited | None:
+    """Count the report against the limits per address and phone; None when within them. The count is committed
+    whatever follows: a refused report (a wrong ID number tried, a bad photo) counts as much as a taken one."""
+    limited = None
+    try:
+        services.count_submission(address=request.remote_addr, phone=form.phone.data, guard=guard)
+    except RateLimited as err:
+        show_on_form(None, err)
+        limited = err
+    db.session.commit()
+    return limited
+
+
+def _take_report(form: OnlineReportForm, guard: services.Guard):
+    """Land the report and answer with its receipt, or put the refusal next to its field (None)."""
+    photos = [(f.filename, f.read()) for f in form.photos.data or [] if getattr(f, "filename", "")]
+    try:
+        place = services.place_of(town_id=form.town_id.data, village_id=form.village_id.data)
+        landing = services.submit_online_report(
+            data=form.matter_input(place=place, category=db.session.get(Category, form.category_id.data)),
+            photos=photos, folder=os.path.join(current_app.instance_path, "attachments"), guard=guard)
+    except DomainError as err:
+        db.session.rollback()
+        show_on_form(form, err)
+        return None
+    # A matter that joined an earlier case shows no code: that case's code is not the sender's to see.
+    code = None if landing.repeat_of is not None else landing.case.tracking_code
+    db.session.commit()
+    return _receipt(code)
 
 
 @bp.route("/online/done")

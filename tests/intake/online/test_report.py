@@ -138,6 +138,12 @@ def test_reports_per_address_are_limited_per_hour(app, client, world, clock):
     assert "工厂拖欠工资三个月" in refused.get_data(as_text=True)      # what was typed is still there
     assert len(cases()) == 5
     assert send(client, form(world, phone="13800138009"), address="198.51.100.1").status_code == 302
+    someone = valid_id_number(seq=31)
+    assert send(client, form(world, phone="13700137000", id_number=someone), address="198.51.100.3").status_code == 302
+    for n in range(5):   # refused reports count too: trying ID numbers is no cheaper than sending reports
+        assert send(client, form(world, phone=f"1390013900{n}", id_number=someone, name="李四"),
+                    address="198.51.100.2").status_code == 400
+    assert send(client, form(world, phone="13900139009"), address="198.51.100.2").status_code == 429
     clock("2026-11-20 11:01")
     assert send(client, form(world, phone="13800138008", started=sign_started(utcnow() - timedelta(minutes=1)))
                 ).status_code == 302
@@ -192,3 +198,12 @@ def test_the_town_receptionist_finds_the_online_matter_and_accepts_it(client, wo
     assert case.status == CaseStatus.accepted
     other = login_as(Role.receptionist, unit=world.far_town)
     assert case.reference not in other.get("/intake/cases").get_data(as_text=True)
+
+
+def test_an_id_number_on_record_under_another_name_is_refused_in_the_citizens_words(client, world):
+    id_number = valid_id_number(seq=23)
+    send(client, form(world, id_number=id_number))
+    answer = send(client, form(world, id_number=id_number, name="李四"), address="198.51.100.6")
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 400 and 'class="field has-error" id="field-id_number' in html
+    assert "陈大文" not in html and len(cases()) == 1      # the recorded name is never shown
