@@ -9,6 +9,7 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAre
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from desk.models import Category, Channel, OrgUnit
+from desk.widgets import CachedSelect
 from intake.channels.services import MatterInput
 from intake.reception.forms import check_id_number, check_phone, optional_int
 from intake.reception.services import PersonInput
@@ -17,7 +18,7 @@ TITLE_MAX, FACTS_MAX, DEMAND_MAX, NAME_MAX = 100, 3000, 1000, 60
 
 
 class OnlineReportForm(FlaskForm):
-    category_id = SelectField(_l("Kind of matter"), coerce=optional_int,
+    category_id = SelectField(_l("Kind of matter"), coerce=optional_int, widget=CachedSelect(),
                               validators=[DataRequired(message=_l("Choose the kind of matter."))])
     title = StringField(_l("In one line: what is it about?"),
                         validators=[DataRequired(message=_l("Say in one line what the matter is about.")),
@@ -25,10 +26,10 @@ class OnlineReportForm(FlaskForm):
     facts = TextAreaField(_l("What happened"),
                           validators=[DataRequired(message=_l("Describe what happened.")), Length(max=FACTS_MAX)])
     demand = TextAreaField(_l("What you ask for"), validators=[Length(max=DEMAND_MAX)])
-    town_id = SelectField(_l("Town or street"), coerce=optional_int,
+    town_id = SelectField(_l("Town or street"), coerce=optional_int, widget=CachedSelect(),
                           validators=[DataRequired(message=_l("Choose the town or street where it happened."))])
     village_id = SelectField(_l("Village or community (if you know it)"), coerce=optional_int,
-                             validators=[Optional()])
+                             validators=[Optional()], widget=CachedSelect())
     photos = MultipleFileField(_l("Photos (up to 6, JPEG or PNG)"))
     name = StringField(_l("Your name"), validators=[DataRequired(message=_l("Enter your name.")),
                                                      Length(max=NAME_MAX)])

@@ -41,14 +41,12 @@ def _choices(form: OnlineReportForm) -> None:
         village_towns: dict = {}
         for village in villages:
             village_towns.setdefault(village.town_id, set()).add(village.id)
-        cached = cache[current_locale()] = (time.monotonic() + CHOICES_SECONDS, categories,
-                                            {k: v for k, v in town_choices.items() if v}, village_choices,
-                                            village_towns)
-    _expires, categories, town_choices, village_choices, village_towns = cached
-    form.category_id.choices = {"": [("", _("Choose…"))], **categories}
-    form.town_id.choices = {"": [("", _("Choose…"))], **town_choices}
-    form.village_id.choices = {"": [("", _("Not sure / not listed"))], **village_choices}
-    form.village_towns = village_towns
+        # The None group is drawn outside any <optgroup>: the empty first choice.
+        cached = cache[current_locale()] = (
+            time.monotonic() + CHOICES_SECONDS, {None: [("", _("Choose…"))], **categories},
+            {None: [("", _("Choose…"))], **{k: v for k, v in town_choices.items() if v}},
+            {None: [("", _("Not sure / not listed"))], **village_choices}, village_towns)
+    _expires, form.category_id.choices, form.town_id.choices, form.village_id.choices, form.village_towns = cached
 
 
 def _receipt(code: str | None):

@@ -50,6 +50,7 @@ def test_the_page_is_open_to_anyone_in_chinese_with_the_language_switch(client, 
     html = page.get_data(as_text=True)
     assert 'lang="zh-CN"' in html and 'action="/language"' in html
     assert world.town.name in html and world.village.name in html and world.far_town.name in html
+    assert f'data-town="{world.town.id}" value="{world.village.id}"' in html   # the script narrows the list
     assert 'name="website"' in html and 'name="started"' in html and 'type="checkbox"' in html
 
 
