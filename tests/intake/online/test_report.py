@@ -208,3 +208,16 @@ def test_an_id_number_on_record_under_another_name_is_refused_in_the_citizens_wo
     html = answer.get_data(as_text=True)
     assert answer.status_code == 400 and 'class="field has-error" id="field-id_number' in html
     assert "陈大文" not in html and len(cases()) == 1      # the recorded name is never shown
+
+
+def test_hostile_values_in_any_field_never_answer_500(client, world):
+    hostile = ["", "0", "-1", "99999999999999999999", "2147483648", "１２", "<script>x</script>", "' OR 1=1 --",
+               "𠀀" * 300, "a" * 10_000]
+    fields = [k for k in form(world) if k not in ("started",)]
+    for n, field in enumerate(fields):
+        for i, value in enumerate(hostile):
+            answer = send(client, form(world, **{"phone": f"138{n:02d}{i:06d}", field: value}),
+                          address=f"192.0.2.{n * 10 + i}")
+            assert answer.status_code < 500, (field, value[:20])
+    answer = client.post(URL, data={"town_id": ["1", "2"], "category_id": "x", "photos": "not a file"})
+    assert answer.status_code < 500
