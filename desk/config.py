@@ -50,6 +50,14 @@ class Config:
     # Satisfaction callbacks (issue 7): days after conclusion to rate; citizen look-ups per hour and address.
     CALLBACK_WINDOW_DAYS = int(os.environ.get("CALLBACK_WINDOW_DAYS", "15"))
     TRACK_LOOKUPS_PER_HOUR = int(os.environ.get("TRACK_LOOKUPS_PER_HOUR", "30"))
+    # Citizens' online reports (issue 17): valid reports taken per client address an hour and per phone a day;
+    # photos per report and bytes per photo (MAX_CONTENT_LENGTH bounds the whole upload); a form sent back
+    # sooner than this many seconds after it was shown is a bot's, answered like a success and not stored.
+    ONLINE_REPORTS_PER_ADDRESS_PER_HOUR = int(os.environ.get("ONLINE_REPORTS_PER_ADDRESS_PER_HOUR", "5"))
+    ONLINE_REPORTS_PER_PHONE_PER_DAY = int(os.environ.get("ONLINE_REPORTS_PER_PHONE_PER_DAY", "3"))
+    ONLINE_MAX_PHOTOS = int(os.environ.get("ONLINE_MAX_PHOTOS", "6"))
+    ONLINE_MAX_PHOTO_BYTES = int(os.environ.get("ONLINE_MAX_PHOTO_BYTES", str(5 * 1024 * 1024)))
+    ONLINE_MIN_FILL_SECONDS = float(os.environ.get("ONLINE_MIN_FILL_SECONDS", "3"))
     SCHEDULER_ENABLED = os.environ.get("SCHEDULER", "0") == "1"
     # Dispatch orders (issue 5): hours to sign for an order (签收); reminders this many hours before the
     # sign-for and feedback deadlines; escalation this many hours after an order went overdue, first to

@@ -3,7 +3,8 @@
 Sub-domains: ``reception`` (the walk-in form and repeat-visit look-up), ``cases`` (case pages, notices,
 attachments, clock reminders), ``queue`` (calling tickets), ``routing`` (转送/交办, owner, levels, grade),
 ``channels`` (landing a matter from a channel beyond the desk), ``imports`` (12345 hotline, 110 and grid
-platform exports), ``grid`` (grid events reported by grid members). They share the one ``intake`` blueprint.
+platform exports), ``grid`` (grid events reported by grid members), ``online`` (citizens report online). They
+share the one ``intake`` blueprint.
 """
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
@@ -28,6 +29,7 @@ def register(app) -> None:
     from desk.cli import desk_cli
     from intake.grid import demo as grid_demo, jobs as _grid_jobs, models as _grid_models  # noqa: F401
     from intake.grid import views as _grid_views  # noqa: F401  (routes, case panel)
+    from intake.online import demo as online_demo, views as _online_views  # noqa: F401  (public routes)
 
     app.register_blueprint(bp, url_prefix="/intake")
     add_nav_item(app, "intake.reception", _l("Reception"), {R.receptionist})
@@ -44,3 +46,4 @@ def register(app) -> None:
     add_seeder(app, "follow_up", imports_demo.seed)
     desk_cli.add_command(imports_cli.import_events_command)
     add_seeder(app, "follow_up", grid_demo.seed)
+    add_seeder(app, "follow_up", online_demo.seed)

@@ -65,6 +65,7 @@ ROUTES = {
     "intake.import_sample": "list",
     "intake.grid_events": "list", "intake.grid_report": "list", "intake.grid_event": "object",
     "intake.grid_event_action": "object", "intake.grid_event_photo": "object",
+    "intake.online_report": "public", "intake.online_done": "public",
 }
 # Routes of one member or one department: a member of the same county who is not the one offered, and an
 # officer of another department of the same county, must be refused too.
