@@ -3,7 +3,9 @@
 At the desk a receptionist confirms a repeat; here nobody is at hand, so only a certain match is linked:
 the same person (by ID number, or by phone with the same name, since families share phones) with a likely
 same matter (same category, similar text) joins the earlier case as a repeat visit. Weaker matches are
-returned for the receptionist who accepts the matter, never merged (DOMAIN.md, repeat visits)."""
+returned for the receptionist who accepts the matter, never merged (DOMAIN.md, repeat visits). An ID number
+on record under another name is refused, and a known person's details are never changed from here: whoever
+knows someone's ID number must not join their case under another name or change their phone."""
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -59,14 +61,15 @@ def land_matter(*, data: MatterInput, actor=None) -> Landing:
         demand_branch=data.demand_branch, head_count=data.head_count,
         link_case_id=certain.case.id if certain else None,
         person_id=same_person.person.id if same_person else None,
-        submission_key=data.submission_key, received_on=data.received_on))
+        submission_key=data.submission_key, received_on=data.received_on, update_person=False))
     db.session.flush()
     others = [c for c in candidates if certain is None or c.case.id != certain.case.id]
     return Landing(visit=visit, repeat_of=certain.case if certain else None, candidates=others)
 
 
 def _certainly_same_person(candidate: Candidate, person: PersonInput) -> bool:
-    if candidate.by == "id":
-        return True
-    return candidate.by == "phone" and candidate.same_person \
-        and _name_key(candidate.person.name) == _name_key(person.name)
+    """The same ID number and name, or the same phone and name with no other ID number on record: a number
+    alone never decides (an ID number under another name is refused by upsert_person; a shared phone is a
+    family's)."""
+    same_name = _name_key(candidate.person.name) == _name_key(person.name)
+    return same_name and (candidate.by == "id" or (candidate.by == "phone" and candidate.same_person))

@@ -48,6 +48,9 @@ class VisitInput:
     person_id: int | None = None        # ...and that the visitor is this earlier person (found by phone/name)
     submission_key: str | None = None   # one per rendered form: a double submit creates one visit
     received_on: date | None = None
+    # A receptionist who sees the visitor may correct a known person's phone; a remote channel may not (a
+    # stranger who knows someone's ID number must not change their phone).
+    update_person: bool = True
 
 
 def user_site(user) -> Site | None:
@@ -58,7 +61,7 @@ def user_site(user) -> Site | None:
     return db.session.scalar(sa.select(Site).where(Site.org_unit_id == user.org_unit_id).options(rooms))
 
 
-def upsert_person(data: PersonInput, place: OrgUnit, *, actor=None) -> Person:
+def upsert_person(data: PersonInput, place: OrgUnit, *, actor=None, update: bool = True) -> Person:
     """The same ID number is the same person; without an ID a new record is made (never merged by name).
 
     An ID number already on record under another name is refused without saying the recorded name (typing
@@ -74,7 +77,9 @@ def upsert_person(data: PersonInput, place: OrgUnit, *, actor=None) -> Person:
         person.place_at(place)
         person.set_id_number(data.id_number)
         db.session.add(person)
-    update_person_details(person, data, actor=actor)
+        update_person_details(person, data, actor=actor)
+    elif update:
+        update_person_details(person, data, actor=actor)
     return person
 
 
@@ -111,7 +116,8 @@ def register_visit(*, actor, site: Site | None, data: VisitInput) -> Visit:
         raise DomainError(_l("The head count is smaller than the number of representatives."), field="head_count")
     is_group = data.head_count > 1
     received_on = data.received_on or local_today()
-    person = _confirmed_person(data, actor) or upsert_person(data.person, data.place, actor=actor)
+    person = _confirmed_person(data, actor) or upsert_person(data.person, data.place, actor=actor,
+                                                             update=data.update_person)
     db.session.flush()
 
     earlier = None
@@ -165,9 +171,10 @@ def _confirmed_person(data: VisitInput, actor) -> Person | None:
     if data.person.id_number and person.id_hash and person.id_hash != lookup_hash(data.person.id_number):
         raise DomainError(_l("The earlier record has another ID number: this is a different person."),
                           field="repeat_decision")
-    if data.person.id_number and not person.id_hash:
+    if data.person.id_number and not person.id_hash and data.update_person:
         person.set_id_number(data.person.id_number)
-    update_person_details(person, data.person, actor=actor)
+    if data.update_person:
+        update_person_details(person, data.person, actor=actor)
     return person
 
 

@@ -74,3 +74,19 @@ def test_rate_limit_counts_per_value_and_restarts_after_the_window(app, clock):
     assert ratelimit.hit("online-address", "13800138000", limit, now=now) == 1   # another kind
     assert ratelimit.hit("online-phone", "13800138000", limit, now=now + timedelta(hours=1)) == 1
     assert ratelimit.forget_old_counters(older_than=timedelta(hours=2), now=now + timedelta(hours=3)) == 2  # the restarted one is newer
+
+
+def test_an_id_number_under_another_name_is_refused_and_a_known_phone_is_never_changed(world):
+    from desk.errors import DomainError
+    from desk.models import Person
+    id_number = valid_id_number(seq=13)
+    first = land_matter(data=matter(world, id_number=id_number, phone="13800138003")).case
+    person = first.petitioners[0]
+    db.session.commit()
+    with pytest.raises(DomainError):
+        land_matter(data=matter(world, name="王五", id_number=id_number, phone="13900139003"))
+    db.session.rollback()
+    again = land_matter(data=matter(world, id_number=id_number, phone="13900139004"))
+    assert again.case.id == first.id and again.visit.person_id == person.id and again.visit.is_repeat
+    assert db.session.get(Person, person.id).phone == "13800138003"
+    assert db.session.query(Person).count() == 1
