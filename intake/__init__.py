@@ -1,7 +1,8 @@
 """Walk-in reception, queue tickets, repeat-visit detection, citizen portal, channel imports.
 
 Sub-domains: ``reception`` (the walk-in form and repeat-visit look-up), ``cases`` (case pages, notices,
-attachments, clock reminders), ``queue`` (calling tickets), ``routing`` (转送/交办, owner, levels, grade). They share the one ``intake`` blueprint.
+attachments, clock reminders), ``queue`` (calling tickets), ``routing`` (转送/交办, owner, levels, grade). They share the one ``intake`` blueprint;
+``open311`` (the GeoReport v2 API) has its own under /open311/v2, its key administration is on ``intake``.
 """
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
@@ -21,13 +22,18 @@ def register(app) -> None:
     from intake.queue import views as _queue_views  # noqa: F401  (routes)
     from intake.routing import demo as routing_demo, jobs as _routing_jobs, models as _routing_models  # noqa: F401
     from intake.routing import views as _routing_views  # noqa: F401  (routes, case panel)
+    from intake.open311 import admin as _open311_admin, demo as open311_demo, models as _open311_models  # noqa: F401
+    from intake.open311.views import bp as open311_bp
 
     app.register_blueprint(bp, url_prefix="/intake")
+    app.register_blueprint(open311_bp, url_prefix="/open311/v2")
     add_nav_item(app, "intake.reception", _l("Reception"), {R.receptionist})
     add_nav_item(app, "intake.queue_board", _l("Queue"), {R.receptionist})
     add_nav_item(app, "intake.case_list", _l("Cases"),
                  {R.receptionist, R.commander, R.official, R.callback_staff, R.admin})
     add_nav_item(app, "intake.routed_cases", _l("Routed cases"), {R.department_officer})
+    add_nav_item(app, "intake.api_clients", _l("API clients"), {R.admin}, section="admin")
     add_role_home(app, R.receptionist, "intake.reception")
     add_seeder(app, "cases", demo.seed)
     add_seeder(app, "follow_up", routing_demo.seed)
+    add_seeder(app, "follow_up", open311_demo.seed)
