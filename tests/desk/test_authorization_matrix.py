@@ -19,6 +19,7 @@ from desk.demo.seed import DEMO_PASSWORD, seed_demo
 from desk.extensions import db
 from desk.models import CalendarDay, Case, Department, Level, OrgUnit, Person, Role, Room, Site, Ticket, User, Visit
 from intake.cases.models import Attachment
+from intake.open311.models import ApiClient
 from intake.routing.models import CaseRoute
 from outreach.assignments.models import AssignmentStatus, OutreachAssignment
 from outreach.mediation.models import Mediation
@@ -58,6 +59,11 @@ ROUTES = {
     "reports.drill_down": "list", "reports.export": "list", "reports.summaries": "list",
     "reports.summary_download": "object", "reports.summary_on_demand": "list", "reports.track": "public",
     "reports.track_rate": "public",
+    # Open311 GeoReport v2: the API is public (reads by jurisdiction, POST by api_key: tests/intake/open311)
+    "open311.discovery": "public", "open311.openapi": "public", "open311.service_list": "public",
+    "open311.service_definition": "public", "open311.request_list": "public", "open311.submit_request": "public",
+    "open311.request_detail": "public", "open311.token": "public",
+    "intake.api_clients": "list", "intake.new_api_client": "list", "intake.revoke_api_client": "object",
 }
 # Routes of one member or one department: a member of the same county who is not the one offered, and an
 # officer of another department of the same county, must be refused too.
@@ -108,6 +114,7 @@ def _objects(county: OrgUnit) -> dict:
         "user_id": db.session.scalar(sa.select(User.id).where(User.username == "reception")),
         "day_id": _first(sa.select(CalendarDay.id).order_by(CalendarDay.id)) or 1,
         "key": "0" * 32,
+        "api_client_id": _first(sa.select(ApiClient.id).where(ApiClient.unit_id == county.id)),
         # a routing to the demo officer's department (人社局), so another department's officer is refused
         "route_id": _first(sa.select(CaseRoute.id).join(User, User.department_id == CaseRoute.department_id)
                            .where(User.username == "officer").order_by(CaseRoute.id)),
