@@ -1,11 +1,9 @@
 """Administrators' pages for API clients: list, create (the key is shown once), revoke."""
 import sqlalchemy as sa
-from flask import render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from werkzeug.utils import redirect
-from flask import abort, flash
 
 from desk.access import find_in_scope, get_in_scope, require_roles, scope_clause
 from desk.errors import DomainError, show_on_form

@@ -3,14 +3,14 @@
 Thin views: parse the format and the parameters, call a service, render. Every refusal is the spec's error
 list with the matching status, never a page: routing errors under the prefix too (see ``_routing_error``)."""
 from datetime import timedelta
+from xml.etree.ElementTree import ParseError
 
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 from flask import Blueprint, current_app, request, url_for
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
-from xml.etree.ElementTree import ParseError
 from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
 from desk.access import public
 from desk.extensions import csrf, db
@@ -26,7 +26,8 @@ MAX_BODY = 64 * 1024
 LOCALES = {"zh_hans": "zh_Hans", "zh-hans": "zh_Hans", "zh": "zh_Hans", "zh-cn": "zh_Hans", "zh_cn": "zh_Hans",
            "en": "en", "en-us": "en", "en_us": "en", "zh_hant": "zh_Hant", "zh-hant": "zh_Hant", "zh-tw": "zh_Hant",
            "zh-hk": "zh_Hant", "zh_tw": "zh_Hant", "zh_hk": "zh_Hant"}
-STATUS_MESSAGES = {404: _l("No such endpoint or format: answers are .json or .xml."),
+STATUS_MESSAGES = {400: _l("The request could not be understood."),
+                   404: _l("No such endpoint or format: answers are .json or .xml."),
                    405: _l("This method is not allowed on this endpoint."),
                    413: _l("The request body is too large.")}
 
@@ -76,17 +77,23 @@ def _routing_error():
     """Unknown paths and methods under /open311/v2 answer with an error list, not the desk's HTML page (a
     routing error is raised after this hook, so the blueprint's own handlers never see it)."""
     error = request.routing_exception
-    if error is None or not request.path.startswith(PREFIX + "/"):
+    if error is None or isinstance(error, RequestRedirect) or not request.path.startswith(PREFIX + "/"):
         return None
-    status = error.code if isinstance(error, HTTPException) and error.code in STATUS_MESSAGES else 404
+    return _http_error(error)
+
+
+def _http_error(error):
+    """What the desk's checks abort with on an API route (a NUL refused, a body too large) as an error list."""
+    status = error.code if error.code in STATUS_MESSAGES else 404
     fmt = "xml" if request.path.endswith(".xml") else "json"
+    allowed = getattr(error, "valid_methods", None)
     with force_locale(_locale()):
-        return _error(status, STATUS_MESSAGES[status], fmt)
+        return _error(status, STATUS_MESSAGES[status], fmt, {"Allow": ", ".join(allowed)} if allowed else None)
 
 
-@bp.errorhandler(413)
-def _too_large(error):
-    return _error(413, STATUS_MESSAGES[413])
+# By code, since the desk's own pages are registered by code and a code's handlers are looked up first.
+for _code in STATUS_MESSAGES:
+    bp.register_error_handler(_code, _http_error)
 
 
 @bp.route("/discovery.<fmt>")

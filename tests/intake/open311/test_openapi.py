@@ -3,7 +3,6 @@ requests for every operation, finds no server error and every answer conforming 
 from datetime import date
 
 import hypothesis
-import pytest
 import schemathesis
 from hypothesis import strategies as st
 from openapi_spec_validator import validate

@@ -45,7 +45,9 @@ def test_a_service_definition_lists_the_petition_types_and_an_unknown_code_is_40
 def test_an_unknown_format_path_or_method_answers_an_error_list(client, world):
     assert error_of(client.get(f"{API}/services.yaml"))[0] == 404
     assert error_of(client.get(f"{API}/no-such-thing.json"))[0] == 404
-    assert error_of(client.delete(f"{API}/requests.json"))[0] == 405
+    refused = client.delete(f"{API}/requests.json")
+    assert error_of(refused)[0] == 405 and set(refused.headers["Allow"].split(", ")) >= {"GET", "POST"}
+    assert error_of(client.get(f"{API}/requests.xml?jurisdiction_id=440781%00"))[0] == 400   # the desk's NUL guard
     assert error_of(client.put(f"{API}/requests.xml"))[0] == 405
 
 
