@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from desk.audit import record_audit
 from desk.crypto import lookup_hash
@@ -157,6 +158,7 @@ def list_requests(county: OrgUnit, query: RequestQuery) -> list[Case]:
             stmt = stmt.where(Case.status.in_(OPEN_STATUSES))
         elif query.statuses == {"closed"}:
             stmt = stmt.where(Case.status.not_in(OPEN_STATUSES))
+    stmt = stmt.options(selectinload(Case.handling_department))   # the agency of up to 1000 rows in one query
     return list(db.session.scalars(stmt.order_by(Case.created_at.desc(), Case.id.desc()).limit(MAX_ROWS)))
 
 

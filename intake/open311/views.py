@@ -1,6 +1,6 @@
 """The GeoReport v2 endpoints under /open311/v2, each answering in JSON or XML by its suffix.
 
-Thin views: parse the format and the parameters, call a service, render. Every refusal is the spec's error
+Thin views: parse the parameters, call a service, render (the suffix is json or xml, else no route matches). Every refusal is the spec's error
 list with the matching status, never a page: routing errors under the prefix too (see ``_routing_error``)."""
 from datetime import timedelta
 from xml.etree.ElementTree import ParseError
@@ -47,8 +47,6 @@ def _error(status: int, description, fmt: str = "json", headers: dict | None = N
 
 def _answer(fmt: str, build, root: str, status: int = 200):
     """Run ``build`` in the asked language and render its data; an Open311Error becomes its error list."""
-    if fmt not in serializers.FORMATS:
-        return _error(404, STATUS_MESSAGES[404])
     with force_locale(_locale()):
         try:
             data = build()
@@ -96,7 +94,7 @@ for _code in STATUS_MESSAGES:
     bp.register_error_handler(_code, _http_error)
 
 
-@bp.route("/discovery.<fmt>")
+@bp.route("/discovery.<any(json, xml):fmt>")
 @public
 def discovery(fmt):
     def build():
@@ -120,7 +118,7 @@ def openapi():
         return serializers.render(openapi_document(), "json", "openapi")
 
 
-@bp.route("/services.<fmt>")
+@bp.route("/services.<any(json, xml):fmt>")
 @public
 def service_list(fmt):
     def build():
@@ -129,7 +127,7 @@ def service_list(fmt):
     return _answer(fmt, build, "services")
 
 
-@bp.route("/services/<code>.<fmt>")
+@bp.route("/services/<code>.<any(json, xml):fmt>")
 @public
 def service_definition(code, fmt):
     def build():
@@ -138,7 +136,7 @@ def service_definition(code, fmt):
     return _answer(fmt, build, "service_definition")
 
 
-@bp.route("/requests.<fmt>", methods=["GET"])
+@bp.route("/requests.<any(json, xml):fmt>", methods=["GET"])
 @public
 def request_list(fmt):
     def build():
@@ -149,7 +147,7 @@ def request_list(fmt):
     return _answer(fmt, build, "service_requests")
 
 
-@bp.route("/requests.<fmt>", methods=["POST"])
+@bp.route("/requests.<any(json, xml):fmt>", methods=["POST"])
 @public
 def submit_request(fmt):
     def build():
@@ -166,12 +164,12 @@ def submit_request(fmt):
                  "service_notice": _("Registered in the queue of %(town)s; the town decides on acceptance "
                                      "within the statutory period.", town=_town_name(landing.case)),
                  "account_id": None}]
-    if fmt in serializers.FORMATS and (request.content_length or 0) > MAX_BODY:
+    if (request.content_length or 0) > MAX_BODY:
         return _error(413, STATUS_MESSAGES[413], fmt)
     return _answer(fmt, build, "service_requests", status=201)
 
 
-@bp.route("/requests/<reference>.<fmt>")
+@bp.route("/requests/<reference>.<any(json, xml):fmt>")
 @public
 def request_detail(reference, fmt):
     def build():
@@ -181,7 +179,7 @@ def request_detail(reference, fmt):
     return _answer(fmt, build, "service_requests")
 
 
-@bp.route("/tokens/<token>.<fmt>")
+@bp.route("/tokens/<token>.<any(json, xml):fmt>")
 @public
 def token(token, fmt):
     def build():

@@ -115,6 +115,8 @@ def _objects(county: OrgUnit) -> dict:
         "day_id": _first(sa.select(CalendarDay.id).order_by(CalendarDay.id)) or 1,
         "key": "0" * 32,
         "api_client_id": _first(sa.select(ApiClient.id).where(ApiClient.unit_id == county.id)),
+        # the Open311 API's paths: a service code, a case reference, a token (public, but crawled and fuzzed)
+        "code": case.category.code, "reference": case.reference, "token": "0" * 12,
         # a routing to the demo officer's department (人社局), so another department's officer is refused
         "route_id": _first(sa.select(CaseRoute.id).join(User, User.department_id == CaseRoute.department_id)
                            .where(User.username == "officer").order_by(CaseRoute.id)),
