@@ -24,6 +24,7 @@ ACTION_TITLES = {
     "request_review": _l("Review requested"), "reply_review": _l("Review reply given"),
     "request_rereview": _l("Re-review requested"), "reply_rereview": _l("Re-review opinion given (final)"),
     "consent": _l("Consent recorded"), "party_details": _l("Party details recorded"),
+    "api_submit": _l("Submitted through the Open311 API"), "revoke": _l("Revoked"),
     "enter_schedule": _l("Holiday schedule entered"), "remove_day": _l("Day removed from the schedule"),
     "import_update": _l("Updated from the source's export"),
     "import_change_after_acceptance": _l("Changed in the source's export after acceptance (not applied)"),

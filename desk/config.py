@@ -59,6 +59,9 @@ class Config:
     ONLINE_MAX_PHOTO_BYTES = int(os.environ.get("ONLINE_MAX_PHOTO_BYTES", str(5 * 1024 * 1024)))
     ONLINE_MIN_FILL_SECONDS = float(os.environ.get("ONLINE_MIN_FILL_SECONDS", "3"))
     SCHEDULER_ENABLED = os.environ.get("SCHEDULER", "0") == "1"
+    # Open311 API (issue 17): submissions per API key and hour; reads per client address and minute.
+    OPEN311_POSTS_PER_HOUR = int(os.environ.get("OPEN311_POSTS_PER_HOUR", "600"))
+    OPEN311_READS_PER_MINUTE = int(os.environ.get("OPEN311_READS_PER_MINUTE", "120"))
     # Dispatch orders (issue 5): hours to sign for an order (签收); reminders this many hours before the
     # sign-for and feedback deadlines; escalation this many hours after an order went overdue, first to
     # every officer of the lead department (its head), then to the county's commanders and officials.

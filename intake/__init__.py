@@ -4,7 +4,8 @@ Sub-domains: ``reception`` (the walk-in form and repeat-visit look-up), ``cases`
 attachments, clock reminders), ``queue`` (calling tickets), ``routing`` (转送/交办, owner, levels, grade),
 ``channels`` (landing a matter from a channel beyond the desk), ``imports`` (12345 hotline, 110 and grid
 platform exports), ``grid`` (grid events reported by grid members), ``online`` (citizens report online). They
-share the one ``intake`` blueprint.
+share the one ``intake`` blueprint; ``open311`` (the GeoReport v2 API) has its own under /open311/v2, its key
+administration is on ``intake``.
 """
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
@@ -30,8 +31,11 @@ def register(app) -> None:
     from intake.grid import demo as grid_demo, jobs as _grid_jobs, models as _grid_models  # noqa: F401
     from intake.grid import views as _grid_views  # noqa: F401  (routes, case panel)
     from intake.online import demo as online_demo, views as _online_views  # noqa: F401  (public routes)
+    from intake.open311 import admin as _open311_admin, demo as open311_demo, models as _open311_models  # noqa: F401
+    from intake.open311.views import bp as open311_bp
 
     app.register_blueprint(bp, url_prefix="/intake")
+    app.register_blueprint(open311_bp, url_prefix="/open311/v2")
     add_nav_item(app, "intake.reception", _l("Reception"), {R.receptionist})
     add_nav_item(app, "intake.queue_board", _l("Queue"), {R.receptionist})
     add_nav_item(app, "intake.case_list", _l("Cases"),
@@ -39,6 +43,7 @@ def register(app) -> None:
     add_nav_item(app, "intake.routed_cases", _l("Routed cases"), {R.department_officer})
     add_nav_item(app, "intake.import_events", _l("Imports"), {R.admin}, section="admin")
     add_nav_item(app, "intake.grid_events", _l("Grid events"), {R.grid_member, R.commander})
+    add_nav_item(app, "intake.api_clients", _l("API clients"), {R.admin}, section="admin")
     add_role_home(app, R.receptionist, "intake.reception")
     add_role_home(app, R.grid_member, "intake.grid_events")
     add_seeder(app, "cases", demo.seed)
@@ -47,3 +52,4 @@ def register(app) -> None:
     desk_cli.add_command(imports_cli.import_events_command)
     add_seeder(app, "follow_up", grid_demo.seed)
     add_seeder(app, "follow_up", online_demo.seed)
+    add_seeder(app, "follow_up", open311_demo.seed)

@@ -21,6 +21,7 @@ from desk.models import CalendarDay, Case, Department, Level, OrgUnit, Person, R
 from intake.cases.models import Attachment
 from intake.imports.models import ImportRun
 from intake.grid.models import DispatchTarget, GridEvent, GridEventPhoto
+from intake.open311.models import ApiClient
 from intake.routing.models import CaseRoute
 from outreach.assignments.models import AssignmentStatus, OutreachAssignment
 from outreach.mediation.models import Mediation
@@ -66,6 +67,11 @@ ROUTES = {
     "intake.grid_events": "list", "intake.grid_report": "list", "intake.grid_event": "object",
     "intake.grid_event_action": "object", "intake.grid_event_photo": "object",
     "intake.online_report": "public", "intake.online_done": "public",
+    # Open311 GeoReport v2: the API is public (reads by jurisdiction, POST by api_key: tests/intake/open311)
+    "open311.discovery": "public", "open311.openapi": "public", "open311.service_list": "public",
+    "open311.service_definition": "public", "open311.request_list": "public", "open311.submit_request": "public",
+    "open311.request_detail": "public", "open311.token": "public",
+    "intake.api_clients": "list", "intake.new_api_client": "list", "intake.revoke_api_client": "object",
 }
 # Routes of one member or one department: a member of the same county who is not the one offered, and an
 # officer of another department of the same county, must be refused too.
@@ -123,6 +129,9 @@ def _objects(county: OrgUnit) -> dict:
                            .where(User.username == "officer", GridEvent.target == DispatchTarget.department,
                                   GridEvent.county_id == county.id).order_by(GridEvent.id)),
         "photo_id": _first(sa.select(GridEventPhoto.id).order_by(GridEventPhoto.id)) or 1,
+        "api_client_id": _first(sa.select(ApiClient.id).where(ApiClient.unit_id == county.id)),
+        # the Open311 API's paths: a service code, a case reference, a token (public, but crawled and fuzzed)
+        "code": case.category.code, "reference": case.reference, "token": "0" * 12,
         # a routing to the demo officer's department (人社局), so another department's officer is refused
         "route_id": _first(sa.select(CaseRoute.id).join(User, User.department_id == CaseRoute.department_id)
                            .where(User.username == "officer").order_by(CaseRoute.id)),
