@@ -199,3 +199,40 @@ def _summary(world):
 
 FACTORIES["callback_id"] = _callback
 FACTORIES["summary_id"] = _summary
+
+
+# --- channels (issue 17) ---------------------------------------------------------------------------------------
+
+def _import_run(world):
+    from intake.imports.services import open_run
+    run = open_run(source="12345", county=world.county, actor=None, file_name="hotline.csv")
+    db.session.commit()
+    return run.id
+
+
+def _grid_event(world):
+    from tests.intake.grid.helpers import PNG, grid_member, report
+    event = report(world, grid_member(world), photos=[("p.png", PNG)])
+    db.session.commit()
+    return event.id
+
+
+def _grid_photo(world):
+    """The photo of the event the path names (made just before, for event_id: the test's only event)."""
+    import sqlalchemy as sa
+    from intake.grid.models import GridEventPhoto
+    return db.session.scalar(sa.select(sa.func.max(GridEventPhoto.id)))
+
+
+def _api_client(world):
+    from desk.models import Channel
+    from intake.open311.services import create_client
+    client, _key = create_client(actor=None, name="热线", unit=world.county, channel=Channel.hotline)
+    db.session.commit()
+    return client.id
+
+
+FACTORIES["run_id"] = _import_run
+FACTORIES["event_id"] = _grid_event
+FACTORIES["photo_id"] = _grid_photo
+FACTORIES["api_client_id"] = _api_client

@@ -7,6 +7,7 @@ from urllib.parse import urljoin
 
 import pytest
 
+from reports.dashboard.views import DRILL_PAGE
 from tests.e2e.conftest import SCREENSHOTS, log_in, save_screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
@@ -30,7 +31,7 @@ def test_official_dashboard_drill_down_and_monthly_pdf(live_server, page, tmp_pa
         new_cases.locator("a").click()                              # drill down: the cases behind the figure
     total = _number(page.get_by_test_id("drill-total").inner_text())
     assert total == shown
-    assert page.get_by_test_id("drill-table").locator("tbody tr").count() == min(total, 50)
+    assert page.get_by_test_id("drill-table").locator("tbody tr").count() == min(total, DRILL_PAGE)
     assert not re.search(r"\d{17}[\dX]", page.content())            # no ID numbers behind a figure
 
     page.goto(live_server.url + "/reports/summaries")
