@@ -27,6 +27,8 @@ ACTION_TITLES = {
     "api_submit": _l("Submitted through the Open311 API"), "revoke": _l("Revoked"),
     "enter_schedule": _l("Holiday schedule entered"), "remove_day": _l("Day removed from the schedule"),
     "import_update": _l("Updated from the source's export"),
+    "raise": _l("Warning raised"), "raise_level": _l("Warning level raised"),
+    "add_evidence": _l("Evidence added"), "acknowledge": _l("Acknowledged"),
     "import_change_after_acceptance": _l("Changed in the source's export after acceptance (not applied)"),
 }
 _STATES: dict[str, type] = {}   # entity -> its state enum; each StateMachine registers its own

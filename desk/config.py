@@ -75,6 +75,23 @@ class Config:
     JUDICIAL_CONFIRMATION_REMIND_DAYS = int(os.environ.get("JUDICIAL_CONFIRMATION_REMIND_DAYS", "7"))
     # Grid events (issue 17): calendar days from dispatch to handle an event ("on time" = handled by then).
     GRID_HANDLE_DAYS = int(os.environ.get("GRID_HANDLE_DAYS", "7"))
+    # Risk early warning (issue 18, DOMAIN.md "Risk early warning"): each signal's threshold. A count that
+    # reaches RISK_ORANGE_FACTOR (RISK_RED_FACTOR) times its threshold raises an orange (red) warning, else
+    # yellow. During a sensitive period every threshold is multiplied by RISK_SENSITIVE_FACTOR (rounded up,
+    # at least 2 where it counts people, visits or matters).
+    RISK_GROUP_SIZE = int(os.environ.get("RISK_GROUP_SIZE", "5"))
+    RISK_SAME_MATTER_PEOPLE = int(os.environ.get("RISK_SAME_MATTER_PEOPLE", "5"))
+    RISK_SAME_MATTER_DAYS = int(os.environ.get("RISK_SAME_MATTER_DAYS", "7"))
+    RISK_SAME_MATTER_SIMILARITY = float(os.environ.get("RISK_SAME_MATTER_SIMILARITY", "0.5"))
+    RISK_FREQUENT_VISITS = int(os.environ.get("RISK_FREQUENT_VISITS", "3"))
+    RISK_FREQUENT_DAYS = int(os.environ.get("RISK_FREQUENT_DAYS", "30"))
+    RISK_SPIKE_DAYS = int(os.environ.get("RISK_SPIKE_DAYS", "7"))
+    RISK_SPIKE_WEEKS = int(os.environ.get("RISK_SPIKE_WEEKS", "8"))
+    RISK_SPIKE_SIGMAS = float(os.environ.get("RISK_SPIKE_SIGMAS", "3"))
+    RISK_SPIKE_MIN_COUNT = int(os.environ.get("RISK_SPIKE_MIN_COUNT", "5"))
+    RISK_SENSITIVE_FACTOR = float(os.environ.get("RISK_SENSITIVE_FACTOR", "0.6"))
+    RISK_ORANGE_FACTOR = float(os.environ.get("RISK_ORANGE_FACTOR", "2"))
+    RISK_RED_FACTOR = float(os.environ.get("RISK_RED_FACTOR", "4"))
     TESTING = False
 
 

@@ -51,3 +51,16 @@ def _with_loaded_relations(objects) -> set[int]:
                 if related is not None:
                     kept.add(id(related))
     return kept
+
+
+def insert_ignoring_duplicates(table, rows: list[dict]) -> int:
+    """INSERT that skips rows whose unique key exists already (a second writer or a second run wins nothing)."""
+    if not rows:
+        return 0
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    key = list(table.primary_key.columns)[0]
+    return len(db.session.execute(insert(table).on_conflict_do_nothing().returning(key), rows).all())

@@ -3,9 +3,9 @@
 Sub-domains: ``reception`` (the walk-in form and repeat-visit look-up), ``cases`` (case pages, notices,
 attachments, clock reminders), ``queue`` (calling tickets), ``routing`` (转送/交办, owner, levels, grade),
 ``channels`` (landing a matter from a channel beyond the desk), ``imports`` (12345 hotline, 110 and grid
-platform exports), ``grid`` (grid events reported by grid members), ``online`` (citizens report online). They
-share the one ``intake`` blueprint; ``open311`` (the GeoReport v2 API) has its own under /open311/v2, its key
-administration is on ``intake``.
+platform exports), ``grid`` (grid events reported by grid members), ``online`` (citizens report online),
+``risk`` (risk early warning). They share the one ``intake`` blueprint; ``open311`` (the GeoReport v2 API) has
+its own under /open311/v2, its key administration is on ``intake``.
 """
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
@@ -33,6 +33,8 @@ def register(app) -> None:
     from intake.online import demo as online_demo, views as _online_views  # noqa: F401  (public routes)
     from intake.open311 import admin as _open311_admin, demo as open311_demo, models as _open311_models  # noqa: F401
     from intake.open311.views import bp as open311_bp
+    from intake.risk import demo as risk_demo, jobs as _risk_jobs, models as _risk_models  # noqa: F401
+    from intake.risk import views as _risk_views  # noqa: F401  (routes)
 
     app.register_blueprint(bp, url_prefix="/intake")
     app.register_blueprint(open311_bp, url_prefix="/open311/v2")
@@ -53,3 +55,4 @@ def register(app) -> None:
     add_seeder(app, "follow_up", grid_demo.seed)
     add_seeder(app, "follow_up", online_demo.seed)
     add_seeder(app, "follow_up", open311_demo.seed)
+    add_seeder(app, "follow_up", risk_demo.seed)

@@ -233,6 +233,8 @@ class Case(PlaceMixin, db.Model):
         sa.Index("ix_case_county_created", "county_id", "created_at"),
         sa.Index("ix_case_town_created", "town_id", "created_at"),
         sa.Index("ix_case_category_created", "category_id", "created_at"),
+        # risk early warning: matters of a town and category in a window (same matter, spikes)
+        sa.Index("ix_case_town_category_received", "town_id", "category_id", "received_on"),
     )
 
     @property
@@ -313,4 +315,5 @@ class Visit(PlaceMixin, db.Model):
     __table_args__ = (
         sa.Index("ix_visit_county_visited", "county_id", "visited_at"),
         sa.Index("ix_visit_town_visited", "town_id", "visited_at"),
+        sa.Index("ix_visit_person_visited", "person_id", "visited_at"),   # risk early warning: frequent visits
     )

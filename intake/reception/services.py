@@ -16,6 +16,7 @@ from desk.models import (REPLIED_STATUSES, Case, CaseParty, Category, Channel, D
                          Site, Visit)
 from desk.timeutil import local_today
 from intake.reception.repeat import matter_similarity
+from intake.risk.signals import check_visit
 from intake.routing.services import set_first_owner
 
 MAX_REPRESENTATIVES = 5
@@ -152,6 +153,7 @@ def register_visit(*, actor, site: Site | None, data: VisitInput) -> Visit:
         tickets.issue_ticket(site=site, room=tickets.room_for(site, data.category), visit=visit)
     record_audit(actor=actor, entity="visit", entity_id=visit.id, action="register",
                  detail={"case": case.reference, "repeat": visit.is_repeat, "channel": data.channel.value})
+    check_visit(visit)      # risk early warning: at once, in the same transaction
     return visit
 
 

@@ -17,6 +17,7 @@ from desk.extensions import db
 from desk.models import REPLIED_STATUSES, Case, CaseStatus, Counter, OrgUnit, StageKind
 from desk.statemachine import StateMachine
 from desk.timeutil import to_local
+from desk.transactions import insert_ignoring_duplicates
 from referrals.talent.matching import record_talent_rating
 from reports.callbacks.models import Callback, CallbackChannel, CallbackStatus, Rating
 
@@ -38,19 +39,6 @@ def window_days() -> int:
 def due_date(concluded_on: date) -> date:
     """The last day a rating counts: CALLBACK_WINDOW_DAYS calendar days after conclusion (default 15)."""
     return concluded_on + timedelta(days=window_days())
-
-
-def insert_ignoring_duplicates(table, rows: list[dict]) -> int:
-    """INSERT that skips rows whose unique key exists already (a second writer or a second run wins nothing)."""
-    if not rows:
-        return 0
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    key = list(table.primary_key.columns)[0]
-    return len(db.session.execute(insert(table).on_conflict_do_nothing().returning(key), rows).all())
 
 
 def open_callbacks_for_concluded(now: datetime, *, unit: OrgUnit | None = None, case_id: int | None = None,

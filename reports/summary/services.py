@@ -21,7 +21,7 @@ from desk.errors import DomainError
 from desk.extensions import db, write_intent
 from desk.models import Level, OrgUnit
 from desk.timeutil import to_local, utcnow
-from reports.callbacks.services import insert_ignoring_duplicates
+from desk.transactions import insert_ignoring_duplicates
 from reports.dashboard import measures
 from reports.dashboard.definitions import DEFINITIONS
 from reports.dashboard.exports import by_area_title

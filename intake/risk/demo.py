@@ -1,0 +1,5 @@
+"""Demo risk warnings (placeholder until the demo lands)."""
+
+
+def seed(ctx) -> None:
+    return None

@@ -1,0 +1,1 @@
+"""Pages of risk early warning (placeholder until the pages land)."""
