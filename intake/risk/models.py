@@ -52,7 +52,8 @@ class RiskStatus(TitledEnum):
 
     @staticmethod
     def __titles__():
-        return {"open": _l("Awaiting acknowledgement"), "acknowledged": _l("Acknowledged"), "closed": _l("Dealt with and closed")}
+        return {"open": _l("Awaiting acknowledgement"), "acknowledged": _l("Acknowledged"),
+                "closed": _l("Dealt with and closed")}
 
 
 class RiskOutcome(TitledEnum):

@@ -32,7 +32,8 @@ class Thresholds:
 
 
 def sensitive_date_on(day: date) -> SensitiveDate | None:
-    return db.session.scalar(sa.select(SensitiveDate).where(SensitiveDate.starts_on <= day, SensitiveDate.ends_on >= day)
+    return db.session.scalar(sa.select(SensitiveDate)
+                             .where(SensitiveDate.starts_on <= day, SensitiveDate.ends_on >= day)
                              .order_by(SensitiveDate.starts_on, SensitiveDate.id).limit(1))
 
 

@@ -20,7 +20,8 @@ from intake.risk.services import Signal, raise_or_attach
 from intake.risk.signals import _cluster_signal, _matter_text, _rereview_signal, _sensitive_id, _utc, words_signal
 
 CHUNK = 500
-PLACE = (Case.id.label("case_id"), Case.category_id, Case.city_id, Case.county_id, Case.town_id, Case.village_id, Case.grid_id)
+PLACE = (Case.id.label("case_id"), Case.category_id, Case.city_id, Case.county_id, Case.town_id, Case.village_id,
+         Case.grid_id)
 
 
 def run_risk_scan(day: date) -> dict[str, int]:

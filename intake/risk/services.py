@@ -141,7 +141,8 @@ def _notify_leader(warning: RiskWarning) -> None:
     if leader is None:
         return
     warning.leader_id = leader
-    if notify(leader, "risk_warning", link=f"/intake/risk/warnings/{warning.id}", dedupe_key=f"risk_warning:{warning.id}",
+    if notify(leader, "risk_warning", link=f"/intake/risk/warnings/{warning.id}",
+              dedupe_key=f"risk_warning:{warning.id}",
               number=warning.number) is not None:
         warning.notified_at = utcnow()
 

@@ -81,7 +81,8 @@ def test_frequent_warning_gathers_later_visits_and_scan_twice_adds_nothing(app, 
         visit(world, "王五", id_number=id_number, link_case_id=first.case_id, received_on=date(2026, 11, day))
     [w] = warnings(RiskKind.frequent)
     assert w.measure == 4 and len(w.evidence) == 4
-    audits = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(AuditEntry.entity == "risk_warning"))
+    audits = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
+                               .where(AuditEntry.entity == "risk_warning"))
     assert run_risk_scan(date(2026, 11, 21)) == {k.value: 0 for k in RiskKind}
     assert run_risk_scan(date(2026, 11, 21)) == {k.value: 0 for k in RiskKind}
     assert len(warnings()) == 1
