@@ -1,7 +1,7 @@
 """Risk early warning signals (issue 18), each with hand-made data that just reaches and just misses its threshold,
 through the real registration path (register_visit) and the scheduled scan; sensitive dates; zh-Hant words;
 no duplicate when the scan runs twice or after a registration raised the warning."""
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
