@@ -1,8 +1,21 @@
 """The thresholds of risk early warning on a given day, the level a count earns, and the words of extreme
 intent (DOMAIN.md, "Risk early warning"). Every number is a setting (desk/config.py, RISK_*); a sensitive
-period administrators keep lowers every threshold by RISK_SENSITIVE_FACTOR."""
+period administrators keep lowers every threshold by RISK_SENSITIVE_FACTOR.
+
+The two lists administrators keep (sensitive dates, words) are read at every registration, so each process
+keeps them in memory (``_lists``), one copy per database, and reads them again:
+
+- at once after any write to their tables from this process: the ORM, Core statements, the tests' TRUNCATE
+  (an engine event watches the statements), and ``lists_changed()``, which the pages that edit the lists
+  call after their commit to say so plainly;
+- after LISTS_TTL seconds otherwise, which bounds how long another process (a second web worker, the
+  scheduler) may go on with the lists as they were: a word or a date added on one worker is in force on all
+  within that time.
+"""
 import math
 import re
+import threading
+import time
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -12,6 +25,21 @@ from flask import current_app
 
 from desk.extensions import db
 from intake.risk.models import RiskLevel, RiskTerm, SensitiveDate
+
+LISTS_TTL = 30.0            # seconds another process may keep using lists changed elsewhere
+_LIST_TABLES = (RiskTerm.__tablename__, SensitiveDate.__tablename__)
+
+
+@dataclass(frozen=True)
+class SensitivePeriod:
+    """A sensitive date as the in-memory list holds it (the row's id, name and days)."""
+    id: int
+    name: str
+    starts_on: date
+    ends_on: date
+
+    def __str__(self) -> str:
+        return self.name
 
 
 @dataclass(frozen=True)
@@ -28,21 +56,28 @@ class Thresholds:
     spike_min_count: int
     orange_factor: float
     red_factor: float
-    sensitive: SensitiveDate | None = None
+    sensitive: SensitiveDate | SensitivePeriod | None = None
 
 
-def sensitive_date_on(day: date) -> SensitiveDate | None:
-    return db.session.scalar(sa.select(SensitiveDate)
-                             .where(SensitiveDate.starts_on <= day, SensitiveDate.ends_on >= day)
-                             .order_by(SensitiveDate.starts_on, SensitiveDate.id).limit(1))
+def sensitive_date_on(day: date) -> SensitivePeriod | None:
+    """The sensitive period ``day`` falls in (the earliest begun when several overlap), from the kept list."""
+    return next((p for p in _lists().periods if p.starts_on <= day <= p.ends_on), None)
 
 
-def thresholds_on(day: date, *, sensitive: SensitiveDate | None | bool = True) -> Thresholds:
+def sensitive_periods() -> tuple[SensitivePeriod, ...]:
+    """Every sensitive period, by first day (the in-memory list)."""
+    return _lists().periods
+
+
+def thresholds_on(day: date, *, sensitive: SensitiveDate | SensitivePeriod | None | bool = True) -> Thresholds:
     """The thresholds in force on ``day``: the settings, lowered during a sensitive period.
 
     ``sensitive=True`` looks the period up; pass a SensitiveDate or None when already known."""
-    cfg = current_app.config
     period = sensitive_date_on(day) if sensitive is True else (sensitive or None)
+    return _thresholds(current_app.config, period)
+
+
+def _thresholds(cfg, period) -> Thresholds:
     factor = float(cfg["RISK_SENSITIVE_FACTOR"]) if period is not None else 1.0
 
     def count(name: str) -> int:
@@ -98,23 +133,85 @@ class TermList:
         return list(found.items())
 
 
-_compiled: dict = {}
-
-
-def active_terms() -> TermList:
-    """The active terms as one compiled pattern; rebuilt only when the list changed (one small query)."""
-    rows = db.session.execute(sa.select(RiskTerm.term, RiskTerm.level).where(RiskTerm.active)
-                              .order_by(RiskTerm.id)).all()
-    signature = tuple((r.term, r.level) for r in rows)
-    cached = _compiled.get("terms")
-    if cached is not None and cached[0] == signature:
-        return cached[1]
+def _compile_terms(rows) -> TermList:
     level_of = {}
-    for term, level in signature:
+    for term, level in rows:
         for variant in _variants(term):
             level_of.setdefault(variant, (term, level))
     variants = sorted(level_of, key=len, reverse=True)
     pattern = re.compile("|".join(map(re.escape, variants))) if variants else None
-    terms = TermList(pattern, level_of)
-    _compiled["terms"] = (signature, terms)
-    return terms
+    return TermList(pattern, level_of)
+
+
+def active_terms() -> TermList:
+    """The active terms as one compiled pattern (the in-memory list; see the module's docstring)."""
+    return _lists().terms
+
+
+# --- the lists in memory ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Lists:
+    periods: tuple[SensitivePeriod, ...]
+    terms: TermList
+    read_at: float
+    generation: int
+
+
+_cache: dict[str, _Lists] = {}          # database URL -> the lists read from it
+_generation = [0]                       # bumped by every change seen in this process
+_lock = threading.Lock()
+
+
+def lists_changed() -> None:
+    """Forget the lists read so far in this process: the next check reads them again. Call after a commit
+    that changed sensitive dates or words by a path the engine event does not see (none today: it is the
+    plain way to say so); other processes see the change within LISTS_TTL seconds."""
+    with _lock:
+        _generation[0] += 1
+        _cache.clear()
+
+
+def _lists() -> _Lists:
+    key = db.engine.url.render_as_string(hide_password=True)
+    lists = _cache.get(key)
+    if lists is not None and lists.generation == _generation[0] and time.monotonic() - lists.read_at < LISTS_TTL:
+        return lists
+    generation = _generation[0]
+    # Read through the current session, so a change made in its open transaction counts at once.
+    periods = tuple(SensitivePeriod(r.id, r.name, r.starts_on, r.ends_on) for r in db.session.execute(
+        sa.select(SensitiveDate.id, SensitiveDate.name, SensitiveDate.starts_on, SensitiveDate.ends_on)
+        .order_by(SensitiveDate.starts_on, SensitiveDate.id)))
+    terms = _compile_terms(db.session.execute(sa.select(RiskTerm.term, RiskTerm.level).where(RiskTerm.active)
+                                              .order_by(RiskTerm.id)).all())
+    lists = _Lists(periods, terms, time.monotonic(), generation)
+    with _lock:
+        if _generation[0] == generation:
+            _cache[key] = lists
+    return lists
+
+
+@sa.event.listens_for(sa.engine.Engine, "before_cursor_execute")
+def _watch_list_writes(conn, cursor, statement, parameters, context, executemany):
+    """A write to the lists' tables from this process makes every copy here stale, and so does its rollback
+    (a copy read inside that transaction may hold rows that never were)."""
+    if statement[:6].upper() != "SELECT" and "risk_" in statement and any(t in statement for t in _LIST_TABLES):
+        conn.info["risk_lists_written"] = True
+        lists_changed()
+
+
+@sa.event.listens_for(sa.engine.Engine, "rollback")
+def _after_rollback(conn):
+    if conn.info.pop("risk_lists_written", False):
+        lists_changed()
+
+
+@sa.event.listens_for(sa.engine.Engine, "commit")
+def _after_commit(conn):
+    conn.info.pop("risk_lists_written", None)
+
+
+@sa.event.listens_for(sa.engine.Engine, "rollback_savepoint")
+def _after_savepoint_rollback(conn, name, context):
+    if conn.info.get("risk_lists_written"):
+        lists_changed()

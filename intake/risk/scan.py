@@ -14,9 +14,9 @@ from desk.extensions import db
 from desk.models import Case, CaseParty, CaseStage, OrgUnit, StageKind, Visit
 from desk.timeutil import to_local
 from intake.reception.repeat import _grams
-from intake.risk.models import RiskEvidence, RiskKind, RiskStatus, RiskWarning, SensitiveDate
-from intake.risk.rules import Thresholds, active_terms, level_for, thresholds_on
-from intake.risk.services import Signal, raise_or_attach
+from intake.risk.models import RiskEvidence, RiskKind, RiskStatus, RiskWarning
+from intake.risk.rules import Thresholds, active_terms, level_for, sensitive_periods, thresholds_on
+from intake.risk.services import Signal, apply_signals
 from intake.risk.signals import _cluster_signal, _matter_text, _rereview_signal, _sensitive_id, _utc, words_signal
 
 CHUNK = 500
@@ -26,13 +26,10 @@ PLACE = (Case.id.label("case_id"), Case.category_id, Case.city_id, Case.county_i
 
 def run_risk_scan(day: date) -> dict[str, int]:
     """Raise or join every warning the data shows on ``day`` (local date); returns warnings touched by kind."""
-    periods = list(db.session.scalars(sa.select(SensitiveDate).where(
-        SensitiveDate.ends_on >= day - timedelta(days=70), SensitiveDate.starts_on <= day)))
+    periods = sensitive_periods()       # by first day: the first that holds a day is its period
 
     def thresholds(d: date) -> Thresholds:
-        period = next((p for p in sorted(periods, key=lambda p: (p.starts_on, p.id))
-                       if p.starts_on <= d <= p.ends_on), None)
-        return thresholds_on(d, sensitive=period)
+        return thresholds_on(d, sensitive=next((p for p in periods if p.starts_on <= d <= p.ends_on), None))
 
     t = thresholds(day)
     touched = {}
@@ -47,7 +44,8 @@ def run_risk_scan(day: date) -> dict[str, int]:
 
 
 def _raise_all(kind: RiskKind, signals: list[Signal]) -> int:
-    """raise_or_attach for the signals that bring something new (read in bulk: a quiet re-run writes nothing)."""
+    """raise_or_attach for the signals that bring something new (read in bulk: a quiet re-run writes nothing),
+    CHUNK at a time (apply_signals: the new warnings, their evidence and notices, one statement each)."""
     known: dict[str, list[RiskWarning]] = defaultdict(list)
     subjects = sorted({s.subject for s in signals})
     for i in range(0, len(subjects), CHUNK):
@@ -60,7 +58,7 @@ def _raise_all(kind: RiskKind, signals: list[Signal]) -> int:
         for warning_id, item in db.session.execute(sa.select(RiskEvidence.warning_id, RiskEvidence.item)
                                                    .where(RiskEvidence.warning_id.in_(ids[i:i + CHUNK]))):
             held[warning_id].add(item)
-    touched = 0
+    fresh = []
     for signal in signals:
         warnings = known[signal.subject]
         live = [w for w in warnings if w.status != RiskStatus.closed]
@@ -70,12 +68,12 @@ def _raise_all(kind: RiskKind, signals: list[Signal]) -> int:
                 continue
         elif set(signal.items) <= set().union(*(held[w.id] for w in warnings)):
             continue
-        warning = raise_or_attach(signal, known=warnings)
-        if warning is not None:
-            touched += 1
-            if warning not in warnings:
-                warnings.append(warning)
-            held[warning.id] |= set(signal.items)
+        fresh.append(signal)
+    touched = 0
+    for i in range(0, len(fresh), CHUNK):
+        chunk = fresh[i:i + CHUNK]
+        results = apply_signals(chunk, {(kind, s.subject): known[s.subject] for s in chunk})
+        touched += sum(1 for warning in results if warning is not None)
     return touched
 
 

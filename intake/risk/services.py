@@ -8,18 +8,23 @@ unique, so when two raisers meet (the job run twice, the job and a registration 
 nothing and its evidence joins the first's warning: never two warnings for the same evidence.
 
 The responsible leader is notified once: the case's 包案 leader, else the nearest official of the place
-(town, county, city)."""
+(town, county, city).
+
+Written in few statements, since the registration waits for them: the subjects' warnings in one query (none
+for a subject born in this transaction, none for those the registration's look-up read already), the new
+warnings in one INSERT ... ON CONFLICT DO NOTHING RETURNING, all evidence in one INSERT, the notices in one;
+the audit rows and the joined warnings' new figures go with the session's next flush."""
 from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import make_transient_to_detached
 
 from desk.audit import record_audit
 from desk.errors import DomainError, NotAllowed
 from desk.extensions import db
-from desk.models import Case, OrgUnit, Role, User, UserRole
-from desk.notify import notify
+from desk.models import Case, Notification, OrgUnit, Role, User, UserRole
 from desk.statemachine import StateMachine
 from desk.timeutil import utcnow
 from desk.transactions import insert_ignoring_duplicates
@@ -53,41 +58,144 @@ class Signal:
     detail: dict = field(default_factory=dict)
 
 
-def raise_or_attach(signal: Signal, *, known: list[RiskWarning] | None = None) -> RiskWarning | None:
+def raise_signals(signals: list[Signal], *, fresh: list[Signal] = (), officials: dict | None = None,
+                  warnings_read: list = (), read_kinds: tuple = ()) -> list[RiskWarning]:
+    """raise_or_attach for each signal, all at once: the subjects' warnings read in one query, the new warnings,
+    the evidence and the leaders' notices each written in one statement. ``fresh``: signals whose subject is new
+    in this transaction (a visit or matter just registered: no warning can hold it yet, so nothing is read for
+    them). ``officials``: each unit's first official (officials_of), when already read. ``warnings_read``: the
+    warnings (id, kind, subject, status, level, measure, window_end) of every subject of ``read_kinds`` as the
+    caller read them (the registration's look-up): those subjects are not read again. Returns the warnings
+    raised or changed."""
+    known: dict[tuple, list[RiskWarning]] = {(s.kind, s.subject): [] for s in signals}
+    for row in warnings_read:
+        if (RiskKind(row[1]), row[2]) in known:
+            known[(RiskKind(row[1]), row[2])].append(_as_read(*row))
+    unread = [(kind.value, subject) for kind, subject in known if kind not in read_kinds]
+    if unread:
+        for warning in db.session.scalars(sa.select(RiskWarning).where(
+                sa.tuple_(RiskWarning.kind, RiskWarning.subject).in_(unread))):
+            known[(warning.kind, warning.subject)].append(warning)
+    for warnings in known.values():
+        warnings.sort(key=lambda w: w.id)
+    known.update({(s.kind, s.subject): [] for s in fresh})
+    return [w for w in apply_signals([*signals, *fresh], known, officials=officials) if w is not None]
+
+
+def _as_read(warning_id, kind, subject, status, level, measure, window_end) -> RiskWarning:
+    """A warning as the look-up read it, in the session without reading it again (SQLAlchemy's merge with
+    load=False): the columns joining it needs are set, any other is read if something asks for it."""
+    warning = RiskWarning(id=warning_id, kind=RiskKind(kind), subject=subject, status=RiskStatus(status),
+                          level=RiskLevel(level), measure=measure, window_end=window_end)
+    make_transient_to_detached(warning)
+    return db.session.merge(warning, load=False)
+
+
+def raise_or_attach(signal: Signal, *, known: list[RiskWarning] | None = None, officials: dict | None = None
+                    ) -> RiskWarning | None:
     """Raise the signal's warning, or add its new evidence to the subject's warning still open.
 
     Returns the warning raised or changed, None when nothing was new. ``known``: the subject's warnings
-    when the caller loaded them already (the job loads them in bulk)."""
+    when the caller loaded them already (the registration check and the job load them in bulk); ``officials``:
+    each unit's first official (officials_of) when the caller read them already; a unit it lacks is read."""
     if known is None:
         known = list(db.session.scalars(sa.select(RiskWarning).where(
             RiskWarning.kind == signal.kind, RiskWarning.subject == signal.subject).order_by(RiskWarning.id)))
-    live = [w for w in known if w.status != S.closed]
-    if live:
-        return _attach(live[-1], signal)
-    held = set(db.session.scalars(sa.select(RiskEvidence.item).where(
-        RiskEvidence.warning_id.in_([w.id for w in known])))) if known else set()
-    if set(signal.items) <= held:
-        return None
-    key = f"{signal.kind.value}:{signal.subject}:{len(known) + 1}"
-    row = {"key": key, "kind": signal.kind, "subject": signal.subject, "level": signal.level, "status": S.open,
-           "measure": signal.measure, "threshold": signal.threshold, "sensitive_date_id": signal.sensitive_date_id,
-           "detail": signal.detail, "category_id": signal.category_id, "person_id": signal.person_id,
-           "case_id": signal.case_id, "window_start": signal.window_start, "window_end": signal.window_end,
-           "raised_at": utcnow(), **_place_columns(signal.place)}
-    inserted = insert_ignoring_duplicates(RiskWarning.__table__, [row])
-    warning = db.session.scalar(sa.select(RiskWarning).where(RiskWarning.key == key))
-    if not inserted:            # another raiser was first: this evidence joins its warning
-        return _attach(warning, signal)
-    _add_evidence(warning, signal.items)
-    record_audit(actor=None, entity="risk_warning", entity_id=warning.id, action="raise", to_state=S.open,
-                 detail={"kind": signal.kind.value, "level": signal.level.value, "measure": signal.measure,
-                         "threshold": signal.threshold, "evidence": len(signal.items)})
-    _notify_leader(warning)
-    return warning
+    return apply_signals([signal], {(signal.kind, signal.subject): known}, officials=officials)[0]
 
 
-def _attach(warning: RiskWarning, signal: Signal) -> RiskWarning | None:
-    added = _add_evidence(warning, signal.items)
+def apply_signals(signals: list[Signal], known: dict, *, officials: dict | None = None) -> list[RiskWarning | None]:
+    """raise_or_attach for many signals; ``known`` maps (kind, subject) to the subject's warnings in id order
+    (kept up to date here). A subject met twice is dealt with in a second round, as if one after the other."""
+    results: list[RiskWarning | None] = [None] * len(signals)
+    rounds: dict[int, list[int]] = {}
+    met: dict[tuple, int] = {}
+    for i, signal in enumerate(signals):
+        subject = (signal.kind, signal.subject)
+        rounds.setdefault(met.get(subject, 0), []).append(i)
+        met[subject] = met.get(subject, 0) + 1
+    for number in sorted(rounds):
+        _apply_round([(i, signals[i]) for i in rounds[number]], known, officials, results)
+    return results
+
+
+def _apply_round(items: list[tuple[int, Signal]], known: dict, officials, results: list) -> None:
+    """Signals of different subjects: each joins its subject's warning still open, or raises a new one when it
+    brings evidence no earlier warning of the subject holds."""
+    closed = [w.id for i, s in items for w in known[(s.kind, s.subject)]
+              if not any(x.status != S.closed for x in known[(s.kind, s.subject)])]
+    held: dict[int, set] = {}
+    for warning_id, item in db.session.execute(sa.select(RiskEvidence.warning_id, RiskEvidence.item).where(
+            RiskEvidence.warning_id.in_(closed))) if closed else ():
+        held.setdefault(warning_id, set()).add(item)
+    attach, new = [], []
+    for i, signal in items:
+        warnings = known[(signal.kind, signal.subject)]
+        live = [w for w in warnings if w.status != S.closed]
+        if live:
+            attach.append((i, signal, live[-1]))
+        elif not set(signal.items) <= set().union(*(held.get(w.id, set()) for w in warnings)):
+            new.append((i, signal, f"{signal.kind.value}:{signal.subject}:{len(warnings) + 1}"))
+    now = utcnow()
+    raised = []
+    if new:
+        leaders = _leaders([signal for _i, signal, _key in new], officials)
+        rows = [_warning_row(signal, key, leader, now) for (_i, signal, key), leader in zip(new, leaders)]
+        # One statement: the rows, less those whose key another raiser holds already (the job and a
+        # registration at once, the job run twice); their evidence joins that raiser's warning.
+        made = {w.key: w for w in db.session.scalars(
+            _insert(RiskWarning).on_conflict_do_nothing().returning(RiskWarning), rows)}
+        missing = [key for _i, _s, key in new if key not in made]
+        taken = {w.key: w for w in db.session.scalars(sa.select(RiskWarning).where(RiskWarning.key.in_(missing)))
+                 } if missing else {}
+        for i, signal, key in new:
+            if key in made:
+                raised.append((i, signal, made[key]))
+            else:
+                attach.append((i, signal, taken[key]))
+            known[(signal.kind, signal.subject)].append(made.get(key) or taken[key])
+    added = _add_evidence([(w, s.items) for _i, s, w in raised + attach], now=now)
+    notices = []
+    for i, signal, warning in raised:
+        record_audit(actor=None, entity="risk_warning", entity_id=warning.id, action="raise", to_state=S.open,
+                     detail={"kind": signal.kind.value, "level": signal.level.value, "measure": signal.measure,
+                             "threshold": signal.threshold, "evidence": len(signal.items)})
+        if warning.leader_id is not None:
+            notices.append(_notice(warning, now))
+        results[i] = warning
+    for i, signal, warning in attach:
+        results[i] = _attach(warning, signal, added.get(warning.id, 0))
+    # The leader's notice, once per warning (its dedupe key), as desk.notify writes it, all in one INSERT:
+    # these warnings were just raised, so there is nothing to look up first.
+    insert_ignoring_duplicates(Notification.__table__, notices)
+
+
+def _warning_row(signal: Signal, key: str, leader: int | None, now) -> dict:
+    return {"key": key, "kind": signal.kind, "subject": signal.subject, "level": signal.level, "status": S.open,
+            "measure": signal.measure, "threshold": signal.threshold, "sensitive_date_id": signal.sensitive_date_id,
+            "detail": signal.detail, "category_id": signal.category_id, "person_id": signal.person_id,
+            "case_id": signal.case_id, "window_start": signal.window_start, "window_end": signal.window_end,
+            "raised_at": now, "leader_id": leader, "notified_at": now if leader is not None else None,
+            **_place_columns(signal.place)}
+
+
+def _notice(warning: RiskWarning, now) -> dict:
+    return {"user_id": warning.leader_id, "kind": "risk_warning", "params": {"number": warning.number},
+            "link": f"/intake/risk/warnings/{warning.id}", "dedupe_key": f"risk_warning:{warning.id}",
+            "created_at": now}
+
+
+def _insert(model):
+    """The dialect's INSERT, which knows ON CONFLICT DO NOTHING (PostgreSQL and SQLite alike)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model)
+
+
+def _attach(warning: RiskWarning, signal: Signal, added: int) -> RiskWarning | None:
+    """The signal joins the warning: ``added`` items of evidence are new; the level may rise."""
     raised = signal.level.rank > warning.level.rank
     if not added and not raised and signal.measure <= warning.measure:
         return None
@@ -103,12 +211,21 @@ def _attach(warning: RiskWarning, signal: Signal) -> RiskWarning | None:
     return warning
 
 
-def _add_evidence(warning: RiskWarning, items: dict) -> int:
-    rows = [{"warning_id": warning.id, "item": item, "case_id": case_id, "visit_id": visit_id, "added_at": utcnow()}
-            for item, (case_id, visit_id) in sorted(items.items())]
-    added = insert_ignoring_duplicates(RiskEvidence.__table__, rows)
-    if added:
-        db.session.expire(warning, ["evidence"])
+def _add_evidence(pairs: list[tuple[RiskWarning, dict]], *, now) -> dict[int, int]:
+    """The items each warning does not hold yet, all in one INSERT (a held item is skipped by its unique key);
+    returns the number added per warning id."""
+    rows = [{"warning_id": warning.id, "item": item, "case_id": case_id, "visit_id": visit_id, "added_at": now}
+            for warning, items in pairs for item, (case_id, visit_id) in sorted(items.items())]
+    if not rows:
+        return {}
+    added: dict[int, int] = {}
+    for (warning_id,) in db.session.execute(
+            _insert(RiskEvidence.__table__).on_conflict_do_nothing().returning(RiskEvidence.__table__.c.warning_id),
+            rows):
+        added[warning_id] = added.get(warning_id, 0) + 1
+    for warning, _items in pairs:
+        if warning.id in added:
+            db.session.expire(warning, ["evidence"])
     return added
 
 
@@ -121,30 +238,49 @@ def _place_columns(place) -> dict:
 
 def responsible_leader(warning: RiskWarning) -> int | None:
     """The case's 包案 leader, else the nearest active official of the warning's place (town, county, city)."""
-    if warning.case_id is not None:
-        leader = db.session.scalar(sa.select(Case.leader_id).where(Case.id == warning.case_id))
-        if leader is not None:
-            return leader
-    for unit_id in (warning.town_id, warning.county_id, warning.city_id):
-        if unit_id is None:
-            continue
-        official = db.session.scalar(
-            sa.select(User.id).join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role == Role.official, User.org_unit_id == unit_id, User.active).order_by(User.id).limit(1))
-        if official is not None:
-            return official
-    return None
+    return _leaders([warning])[0]
 
 
-def _notify_leader(warning: RiskWarning) -> None:
-    leader = responsible_leader(warning)
-    if leader is None:
-        return
-    warning.leader_id = leader
-    if notify(leader, "risk_warning", link=f"/intake/risk/warnings/{warning.id}",
-              dedupe_key=f"risk_warning:{warning.id}",
-              number=warning.number) is not None:
-        warning.notified_at = utcnow()
+def _leaders(items: list, officials: dict | None = None) -> list[int | None]:
+    """responsible_leader of each signal or warning (its case_id and place): the case's leader, read from the
+    case already loaded when there is one, else all at once; the officials of the units as the caller read them
+    (officials_of), the others in one query."""
+    def units_of(item) -> list[int]:
+        place = _place_columns(item.place) if isinstance(item, Signal) else {
+            f"{lv}_id": getattr(item, f"{lv}_id") for lv in PLACE_LEVELS}
+        return [u for u in (place.get(f"{lv}_id") for lv in ("town", "county", "city")) if u is not None]
+
+    def loaded_case(item):          # the case itself, or what was read of it with its leader
+        place = item.place if isinstance(item, Signal) else None
+        return place if hasattr(place, "leader_id") and getattr(place, "id", None) == item.case_id else None
+
+    wanted = [item.case_id for item in items if item.case_id is not None and loaded_case(item) is None]
+    case_leaders = dict(db.session.execute(sa.select(Case.id, Case.leader_id).where(Case.id.in_(wanted)))
+                        .all()) if wanted else {}
+    leaders = [(loaded_case(item).leader_id if loaded_case(item) is not None else case_leaders.get(item.case_id))
+               if item.case_id is not None else None for item in items]
+    officials = dict(officials or {})
+    lacking = sorted({u for item, leader in zip(items, leaders) if leader is None for u in units_of(item)}
+                     - set(officials))
+    if lacking:
+        officials.update(officials_of(lacking))
+    return [leader if leader is not None else next((officials[u] for u in units_of(item) if officials[u]), None)
+            for item, leader in zip(items, leaders)]
+
+
+def officials_of(units: list[int]) -> dict[int, int | None]:
+    """Each unit's first active official (lowest id), None where it has none."""
+    return first_officials(units, db.session.execute(
+        sa.select(User.id, User.org_unit_id).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.official, User.org_unit_id.in_(units), User.active)).all())
+
+
+def first_officials(units, rows) -> dict[int, int | None]:
+    first: dict[int, int | None] = {u: None for u in units}
+    for user_id, unit_id in sorted(rows):
+        if first.get(unit_id) is None:
+            first[unit_id] = user_id
+    return first
 
 
 # --- the leader's steps ---------------------------------------------------------------------------------------

@@ -226,3 +226,77 @@ def test_concurrent_raisers_share_one_warning(app, world, at_day):
     assert raise_or_attach(signal, known=[]) is None    # as if it had not seen the first: inserts nothing new
     assert len(warnings()) == 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RiskEvidence)) == 1
+
+
+def test_lists_in_memory_follow_changes(app, world, at_day, monkeypatch):
+    """The lists are kept in memory per process: a change made here counts at once (even one rolled back is
+    forgotten), one made by another process counts after lists_changed() or LISTS_TTL seconds."""
+    import subprocess
+    import sys
+
+    from intake.risk import rules
+    assert rules.active_terms().find("我要去堵路") == []
+    db.session.add(RiskTerm(term="堵路", level=RiskLevel.orange))
+    db.session.add(SensitiveDate(name="会议", starts_on=DAY, ends_on=DAY))
+    db.session.flush()
+    assert rules.active_terms().find("我要去堵路") == [("堵路", RiskLevel.orange)]
+    assert rules.thresholds_on(DAY).group_size == 3
+    db.session.rollback()
+    assert rules.active_terms().find("我要去堵路") == [] and rules.thresholds_on(DAY).group_size == 5
+
+    # Another process adds a word: this one goes on with its copy until told, or until the copy is too old.
+    db.session.commit()         # (SQLite: no lock held while the other process writes)
+    url = db.engine.url.render_as_string(hide_password=False)
+    subprocess.run([sys.executable, "-c", (
+        "import sys, sqlalchemy as sa\n"
+        "engine = sa.create_engine(sys.argv[1])\n"
+        "with engine.begin() as conn:\n"
+        "    conn.execute(sa.text(\"INSERT INTO risk_term (term, level, active, created_at) "
+        "VALUES ('跳楼', 'red', true, '2026-11-20 00:00:00')\"))\n"), url], check=True)
+    assert rules.active_terms().find("跳楼") == []
+    db.session.commit()
+    rules.lists_changed()
+    assert rules.active_terms().find("他要跳樓") == [("跳楼", RiskLevel.red)]
+    db.session.commit()
+    subprocess.run([sys.executable, "-c", (
+        "import sys, sqlalchemy as sa\n"
+        "engine = sa.create_engine(sys.argv[1])\n"
+        "with engine.begin() as conn:\n"
+        "    conn.execute(sa.text(\"UPDATE risk_term SET active = false\"))\n"), url], check=True)
+    assert rules.active_terms().find("跳楼") != []
+    db.session.commit()
+    monkeypatch.setattr(rules, "LISTS_TTL", 0.0)
+    assert rules.active_terms().find("跳楼") == []
+
+
+def test_a_registration_reads_once_when_nothing_is_found(app, world, at_day):
+    """The registration check's look-ups are one query (the lists and thresholds come from memory)."""
+    from intake.risk.signals import check_visit
+    v = visit(world, "甲")
+    statements = []
+    listener = lambda *args: statements.append(args[2])   # noqa: E731
+    sa.event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert check_visit(v) == []
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listener)
+    assert len(statements) == 1 and "UNION ALL" in statements[0]
+
+
+def test_back_after_rereview_on_a_new_matter_names_the_reviewed_matters_leader(app, world, at_day):
+    """Back with another matter: the warning is on the re-reviewed matter, its place, category and 包案 leader."""
+    leader = make_user(world, Role.official, unit=world.county)
+    person = make_person(world, "钱八", id_number=valid_id_number())
+    reviewed = make_case(world, person=person, received_on=date(2026, 2, 2))
+    reviewed.leader_id = leader.id
+    db.session.add(CaseStage(case_id=reviewed.id, kind=StageKind.rereview, started_on=date(2026, 9, 1),
+                             due_on=date(2026, 9, 30), ended_on=date(2026, 9, 28)))
+    db.session.flush()
+    v = visit(world, "钱八", id_number=person.id_number, title="另一件事", facts="邻居噪音扰民")
+    [w] = warnings(RiskKind.after_rereview)
+    assert v.case_id != reviewed.id
+    assert (w.case_id, w.category_id, w.town_id, w.leader_id) == (reviewed.id, reviewed.category_id,
+                                                                  reviewed.town_id, leader.id)
+    assert [e.visit_id for e in w.evidence] == [v.id]
+    assert db.session.scalar(sa.select(Notification.user_id).where(
+        Notification.dedupe_key == f"risk_warning:{w.id}")) == leader.id
