@@ -7,6 +7,15 @@ from flask_babel import lazy_gettext as _l
 from desk.audit import record_audit, register_states
 from desk.errors import IllegalTransition
 
+# What a refused move calls the record, in the reader's language (the entity code is for audit rows only).
+ENTITY_TITLES = {
+    "case": _l("case"), "dispatch_order": _l("dispatch order"), "referral": _l("referral"),
+    "mediation": _l("mediation"), "outreach_request": _l("outreach request"),
+    "outreach_assignment": _l("outreach assignment"), "ticket": _l("queue ticket"), "callback": _l("callback"),
+    "case_route": _l("routing"), "import_run": _l("import"), "grid_event": _l("grid event"),
+    "risk_warning": _l("risk warning"),
+}
+
 
 @dataclass
 class StateMachine:
@@ -33,7 +42,8 @@ class StateMachine:
         current = getattr(obj, self.state_attr)
         if target not in self.transitions.get(current, ()):
             raise IllegalTransition(_l("This %(entity)s cannot move from “%(src)s” to “%(dst)s”.",
-                                       entity=self.entity, src=_title(current), dst=_title(target)))
+                                       entity=ENTITY_TITLES.get(self.entity, self.entity), src=_title(current),
+                                       dst=_title(target)))
         setattr(obj, self.state_attr, target)
         hook = self.on_enter.get(target)
         if hook:
