@@ -29,6 +29,7 @@ ACTION_TITLES = {
     "import_update": _l("Updated from the source's export"),
     "raise": _l("Warning raised"), "raise_level": _l("Warning level raised"),
     "add_evidence": _l("Evidence added"), "acknowledge": _l("Acknowledged"),
+    "remove": _l("Removed"), "deactivate": _l("Switched off"), "reactivate": _l("Switched on again"),
     "import_change_after_acceptance": _l("Changed in the source's export after acceptance (not applied)"),
 }
 _STATES: dict[str, type] = {}   # entity -> its state enum; each StateMachine registers its own

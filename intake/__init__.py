@@ -35,6 +35,7 @@ def register(app) -> None:
     from intake.open311.views import bp as open311_bp
     from intake.risk import demo as risk_demo, jobs as _risk_jobs, models as _risk_models  # noqa: F401
     from intake.risk import views as _risk_views  # noqa: F401  (routes)
+    from intake.risk import admin as _risk_admin  # noqa: F401  (the risk lists' routes)
 
     app.register_blueprint(bp, url_prefix="/intake")
     app.register_blueprint(open311_bp, url_prefix="/open311/v2")
@@ -45,7 +46,9 @@ def register(app) -> None:
     add_nav_item(app, "intake.routed_cases", _l("Routed cases"), {R.department_officer})
     add_nav_item(app, "intake.import_events", _l("Imports"), {R.admin}, section="admin")
     add_nav_item(app, "intake.grid_events", _l("Grid events"), {R.grid_member, R.commander})
+    add_nav_item(app, "intake.risk_warnings", _l("Risk warnings"), {R.official, R.commander, R.admin})
     add_nav_item(app, "intake.api_clients", _l("API clients"), {R.admin}, section="admin")
+    add_nav_item(app, "intake.risk_lists", _l("Risk lists"), {R.admin}, section="admin")
     add_role_home(app, R.receptionist, "intake.reception")
     add_role_home(app, R.grid_member, "intake.grid_events")
     add_seeder(app, "cases", demo.seed)
@@ -55,4 +58,5 @@ def register(app) -> None:
     add_seeder(app, "follow_up", grid_demo.seed)
     add_seeder(app, "follow_up", online_demo.seed)
     add_seeder(app, "follow_up", open311_demo.seed)
+    add_seeder(app, "pool", risk_demo.seed_terms)     # the default words before any demo matter, as migrated
     add_seeder(app, "follow_up", risk_demo.seed)

@@ -236,3 +236,44 @@ FACTORIES["run_id"] = _import_run
 FACTORIES["event_id"] = _grid_event
 FACTORIES["photo_id"] = _grid_photo
 FACTORIES["api_client_id"] = _api_client
+
+
+# --- risk early warning (issue 18) ------------------------------------------------------------------------------
+
+def _risk_warning(world):
+    """A group-visit warning on a new case of 台山市, raised through the service."""
+    from datetime import date
+    from intake.risk.models import RiskKind, RiskLevel
+    from intake.risk.services import Signal, raise_or_attach
+    case = make_case(world)
+    visit, day = case.visits[0], date(2026, 11, 20)
+    warning = raise_or_attach(Signal(RiskKind.group_visit, f"v{visit.id}", {f"v{visit.id}": (case.id, visit.id)}, 6,
+                                     5, RiskLevel.yellow, day, day, case, case_id=case.id))
+    db.session.commit()
+    return warning.id
+
+
+FACTORIES["warning_id"] = _risk_warning
+
+
+def _sensitive_date(world):
+    """A sensitive period (the lists hold for the whole city and carry no place)."""
+    from datetime import date
+    from intake.risk.models import SensitiveDate
+    entry = SensitiveDate(name="测试敏感期", starts_on=date(2026, 12, 1), ends_on=date(2026, 12, 3))
+    db.session.add(entry)
+    db.session.commit()
+    return entry.id
+
+
+def _risk_term(world):
+    """A word of extreme intent on the city's list."""
+    from intake.risk.models import RiskTerm
+    term = RiskTerm(term="测试极端词")
+    db.session.add(term)
+    db.session.commit()
+    return term.id
+
+
+FACTORIES["date_id"] = _sensitive_date
+FACTORIES["term_id"] = _risk_term

@@ -99,6 +99,13 @@ _ALL = [
                   "period (closure rate 办结率 = closed / reported; an event that became a petition case is not "
                   "counted as closed), handled by then, and handled within the handling limit from dispatch "
                   "(on-time handling rate = handled on time / handled).")),
+    Definition("risk", _l("Risk early warnings"),
+               _l("Warnings raised in the period, by kind and by the day raised, and of them yellow, orange and red "
+                  "by the level reached by the end of the period (a level rises as evidence joins a warning); "
+                  "warnings acknowledged (签收) and warnings closed (处置) in the period, whenever raised; and "
+                  "warnings open at the end of the period (raised by then and not yet closed), of which not yet "
+                  "acknowledged. Counted from each warning's dated history, so a past month's figures do not "
+                  "change later.")),
     Definition("top_issues", _l("Top issues"),
                _l("Issues (the categories as recorded, e.g. unpaid wages) with the most new matters in the "
                   "period; equal counts share a rank, and all issues tied at the tenth place are shown.")),

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from desk.models import Case, OrgUnit, Ticket, Visit
 from reports.callbacks.models import Callback, CallbackStatus, Rating
 from reports.dashboard.backlog import AGE_BUCKETS, _age_bucket, _open_branches, _overdue_at
-from reports.dashboard import channels, grid_events, outreach_measures, routes
+from reports.dashboard import channels, grid_events, outreach_measures, risk, routes
 from reports.dashboard.measures import _ticket_scope, category_ids
 from reports.dashboard.scope import scope, utc
 
@@ -75,12 +75,14 @@ DRILLS = {
     **routes.DRILLS,
     **channels.DRILLS,
     **grid_events.DRILLS,
+    **risk.DRILLS,
 }
 
 
 # What a drill-down lists, when not cases.
 RECORDS = {"visits": "visit", "repeat_rate": "visit", "repeat_after_conclusion": "visit", "median_wait": "ticket",
-           **{key: "visit" for key in channels.VISIT_DRILLS}, **{key: "event" for key in grid_events.DRILLS}}
+           **{key: "visit" for key in channels.VISIT_DRILLS}, **{key: "event" for key in grid_events.DRILLS},
+           **{key: "warning" for key in risk.DRILLS}}
 
 
 def _order_drills() -> dict:
@@ -99,8 +101,8 @@ RECORDS.update({key: "order" for key in _order_drills()})
 
 
 def record_kind(measure_key: str) -> str:
-    """"case", "visit", "ticket", "order" or "event" (a grid event): the kind of record whose ids ``drill_down``
-    returns."""
+    """"case", "visit", "ticket", "order", "event" (a grid event) or "warning" (a risk warning): the kind of record
+    whose ids ``drill_down`` returns."""
     return RECORDS.get(measure_key, "case")
 
 

@@ -15,6 +15,7 @@ from desk.spreadsheets import SafeCsvWriter, safe_row
 
 from reports.dashboard.definitions import DEFINITIONS
 from reports.dashboard.outreach_measures import DRILLABLE
+from reports.dashboard.risk import levels as risk_levels
 
 FORMATS = ("csv", "xlsx")
 
@@ -26,6 +27,7 @@ class Column:
     kind: str = "count"         # text | count | rate | days | minutes | date | value (the row's _kind) | change
     drill: str | None = None    # measure key whose cases this cell lists
     part: str = "numerator"
+    badge: str | None = None    # a risk level (yellow, orange, red): the heading is shown as its badge
 
 
 @dataclass
@@ -207,10 +209,29 @@ def _grid_events_table(report) -> Table:
     ], rows if figures and figures["total"]["reported"] else [], ["grid_events"], available=figures is not None)
 
 
+def _risk_table(report) -> Table:
+    figures = report["risk"]
+    rows = []
+    if figures is not None:
+        rows = [dict(r, _key=f"risk_{r['kind']}", _drill={}) for r in figures["kinds"]]
+        rows.append(dict(figures["total"], _key="risk", _drill={}))
+    return Table("risk", _l("Risk early warnings"), [
+        Column("label", _l("Kind of warning"), "text"),
+        Column("raised", _l("Warnings raised"), "count", drill="*_raised"),
+        *[Column(level.value, level.title, "count", drill=f"*_{level.value}", badge=level.value)
+          for level in risk_levels()],
+        Column("acknowledged", _l("Acknowledged"), "count", drill="*_acknowledged"),
+        Column("closed", _l("Dealt with and closed"), "count", drill="*_closed"),
+        Column("open_at_end", _l("Open at the end"), "count", drill="*_open_at_end"),
+        Column("unacknowledged_at_end", _l("Of which not acknowledged"), "count", drill="*_unacknowledged_at_end"),
+    ], rows, ["risk"], available=figures is not None)
+
+
 BUILDERS = {"measures": _measures_table, "outreach_measures": _outreach_measures_table, "by_town": _by_town_table, "by_category": _by_category_table,
             "trend": _trend_table, "backlog": _backlog_table, "top_issues": _top_issues_table,
             "overdue": _overdue_table, "outreach": _outreach_table, "orders": _orders_table,
-            "routes": _routes_table, "channels": _channels_table, "grid_events": _grid_events_table}
+            "routes": _routes_table, "channels": _channels_table, "grid_events": _grid_events_table,
+            "risk": _risk_table}
 
 
 def dashboard_tables(report) -> dict[str, Table]:

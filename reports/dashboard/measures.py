@@ -20,6 +20,7 @@ from reports.dashboard import outreach_measures
 from reports.dashboard.routes import routes_counted
 from reports.dashboard.channels import channels_counted
 from reports.dashboard.grid_events import grid_events
+from reports.dashboard.risk import risk_counted
 from reports.dashboard.definitions import DEFINITIONS
 from reports.dashboard.scope import (_days, _minutes, child_level, count_if, month_bounds, scope, shift_month,
                                      utc as utc_of)
@@ -384,6 +385,7 @@ def month_report(*, unit: OrgUnit, year: int, month: int, parts=None) -> dict:
         "routes": lambda: routes_counted(**period),
         "channels": lambda: channels_counted(**period),
         "grid_events": lambda: grid_events(**period),
+        "risk": lambda: risk_counted(**period),
     }
     report = {"unit": unit, "year": year, "month": month, "start": start, "end": end}
     for key, make in makers.items():

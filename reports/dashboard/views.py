@@ -13,7 +13,7 @@ from desk.params import MAX_ID, id_arg
 from desk.models import LEVEL_ORDER, Case, CaseParty, Category, Department, OrgUnit, Person, Role, Ticket, Visit
 from desk.timeutil import local_today, to_local, utcnow
 from reports import bp
-from reports.dashboard import charts, drill, exports, measures, outreach_measures
+from reports.dashboard import charts, drill, exports, measures, outreach_measures, risk
 from reports.dashboard.definitions import DEFINITIONS
 from reports.dashboard.forms import DashboardForm
 from reports.dashboard.scope import unit_names
@@ -125,8 +125,8 @@ def _mask_name(name: str) -> str:
 @bp.route("/dashboard/cases")
 @require_roles(*VIEWERS)
 def drill_down():
-    """The records behind one figure of the dashboard — cases, visits, queue tickets or dispatch orders
-    (drill.record_kind) — names masked, each linking to its case page."""
+    """The records behind one figure of the dashboard — cases, visits, queue tickets, dispatch orders, grid events
+    or risk warnings (drill.record_kind) — names masked, each linking to its case page."""
     form, valid = _parse()
     key, part = request.args.get("measure", ""), request.args.get("part", "numerator")
     category_id, before, bucket = id_arg("category"), id_arg("before"), _bucket_arg()
@@ -148,7 +148,7 @@ def drill_down():
         abort(404)
     kind = drill.record_kind(key)
     model = _order_model() if kind == "order" else _event_model() if kind == "event" else \
-        {"case": Case, "visit": Visit, "ticket": Ticket}[kind]
+        _warning_model() if kind == "warning" else {"case": Case, "visit": Visit, "ticket": Ticket}[kind]
     ids = stmt.subquery()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(ids))
     page = sa.select(model).where(model.id.in_(sa.select(ids.c[0])))
@@ -161,14 +161,19 @@ def drill_down():
     names = _petitioner_names([c.id for c in cases]) if kind == "case" else \
         {v.id: _mask_name(v.person.name) for v in rows} if kind == "visit" else {}
     places = unit_names({c.town_id for c in cases} | {c.county_id for c in cases})
+    if kind == "warning":       # a warning on a town's new matters has no case: it names its own place
+        places.update(unit_names({w.town_id for w in rows} | {w.county_id for w in rows}))
     args = _args(unit, year, month)
     keep = {k: v for k, v in request.args.items() if k not in ("before", "unit", "month")}
     return render_template(
         "reports/dashboard/drill_down.html", kind=kind, rows=rows, total=total, names=names, places=places,
-        unit=unit, start=start, end=end, definition=DEFINITIONS.get(key), part=part, args=args,
+        unit=unit, start=start, end=end, part=part, args=args,
+        definition=DEFINITIONS.get(key) or (DEFINITIONS["risk"] if kind == "warning" else None),
         category=db.session.get(Category, category_id) if category_id else None, department=department,
         opens_orders=may_open("referrals.order_detail", current_user),
         opens_events=may_open("intake.grid_event", current_user),
+        opens_warnings=may_open("intake.risk_warning", current_user),
+        levels_then=risk.levels_at([w.id for w in rows], end) if kind == "warning" else {},
         bucket=measures.AGE_BUCKETS[bucket][0] if bucket is not None else None,
         next_url=url_for("reports.drill_down", **args, **keep, before=rows[-1].id) if more else None)
 
@@ -176,6 +181,11 @@ def drill_down():
 def _event_model():
     from intake.grid.models import GridEvent
     return GridEvent
+
+
+def _warning_model():
+    from intake.risk.models import RiskWarning
+    return RiskWarning
 
 
 def _order_model():
@@ -187,7 +197,7 @@ def _case_of(kind: str, row):
     """The case a listed record belongs to (a ticket may have none: the visitor left before being served)."""
     if kind == "case":
         return row
-    if kind in ("visit", "order", "event"):
+    if kind in ("visit", "order", "event", "warning"):
         return row.case
     return row.visit.case if row.visit else None
 

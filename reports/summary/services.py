@@ -84,7 +84,7 @@ def _charts(report: dict) -> dict:
 # on its own connection (SQLite and PostgreSQL both run a query outside the GIL), merged into one report.
 PART_GROUPS = ({"trend"}, {"measures", "backlog", "outreach_measures"},
                {"overdue", "by_town", "by_category", "top_issues", "outreach", "orders", "routes", "channels",
-                "grid_events"})
+                "grid_events", "risk"})
 
 
 def gather_report(*, unit: OrgUnit, year: int, month: int) -> dict:
@@ -126,7 +126,7 @@ def render_html(*, unit: OrgUnit, year: int, month: int, now: datetime | None = 
     label = _l("Regenerated %(time)s (Beijing time)", time=generated.strftime("%Y-%m-%d %H:%M")) if archived_at \
         else _l("Generated %(time)s (Beijing time)", time=generated.strftime("%Y-%m-%d %H:%M"))
     keys = [m.measure.definition for m in report["measures"] + report["outreach_measures"]] + [
-        "backlog", "overdue", "routes", "channels", "grid_events", "top_issues", "outreach", "orders"]
+        "backlog", "overdue", "routes", "channels", "grid_events", "risk", "top_issues", "outreach", "orders"]
     notes = {key: n for n, key in enumerate(dict.fromkeys(k for k in keys if k in DEFINITIONS), 1)}
     # The app's jinja environment, not render_template: the scheduled job has no request (and no user) for
     # the page context processors, and the PDF needs none of them.

@@ -23,6 +23,7 @@ from intake.imports.models import ImportRun
 from intake.grid.models import DispatchTarget, GridEvent, GridEventPhoto
 from intake.open311.models import ApiClient
 from intake.routing.models import CaseRoute
+from intake.risk.models import RiskTerm, RiskWarning, SensitiveDate
 from outreach.assignments.models import AssignmentStatus, OutreachAssignment
 from outreach.mediation.models import Mediation
 from referrals.offers.models import Referral
@@ -72,6 +73,12 @@ ROUTES = {
     "open311.service_definition": "public", "open311.request_list": "public", "open311.submit_request": "public",
     "open311.request_detail": "public", "open311.token": "public",
     "intake.api_clients": "list", "intake.new_api_client": "list", "intake.revoke_api_client": "object",
+    "intake.risk_warnings": "list", "intake.risk_warning": "object", "intake.risk_warning_action": "object",
+    # the risk lists hold for the whole city: every administrator reads them, only the city's change them, so
+    # a row's pages and actions refuse everyone of a county as they refuse an outsider
+    "intake.risk_lists": "list", "intake.add_sensitive_date": "list", "intake.add_risk_term": "list",
+    "intake.edit_sensitive_date": "object", "intake.remove_sensitive_date": "object",
+    "intake.risk_term_action": "object",
 }
 # Routes of one member or one department: a member of the same county who is not the one offered, and an
 # officer of another department of the same county, must be refused too.
@@ -85,6 +92,35 @@ OUTSIDER_ROLES = [Role.receptionist, Role.talent, Role.commander, Role.departmen
                   Role.callback_staff, Role.admin, Role.grid_member]
 REFUSED = {403, 404}
 PASSWORD = "secret-pass-1"
+
+
+def _raise_warning(case: Case) -> int:
+    """A risk warning on a demo case, for when the demo has none in the county (a group visit of its first visit)."""
+    from datetime import date
+    from intake.risk.models import RiskKind, RiskLevel
+    from intake.risk.services import Signal, raise_or_attach
+    visit = case.visits[0]
+    day = date(2026, 11, 20)
+    warning = raise_or_attach(Signal(RiskKind.group_visit, f"v{visit.id}", {f"v{visit.id}": (case.id, visit.id)}, 6,
+                                     5, RiskLevel.yellow, day, day, case, case_id=case.id))
+    db.session.commit()
+    return warning.id
+
+
+def _sensitive_date() -> int:
+    """A sensitive period, for when the demo keeps none (the lists carry no place: any row will do)."""
+    from datetime import date
+    row = SensitiveDate(name="重要会议期间", starts_on=date(2026, 11, 19), ends_on=date(2026, 11, 21))
+    db.session.add(row)
+    db.session.commit()
+    return row.id
+
+
+def _risk_term() -> int:
+    row = RiskTerm(term="堵路")
+    db.session.add(row)
+    db.session.commit()
+    return row.id
 
 
 def _first(stmt):
@@ -122,6 +158,8 @@ def _objects(county: OrgUnit) -> dict:
         "summary_id": _first(sa.select(MonthlySummary.id).where(MonthlySummary.unit_id == county.id)),
         "user_id": db.session.scalar(sa.select(User.id).where(User.username == "reception")),
         "day_id": _first(sa.select(CalendarDay.id).order_by(CalendarDay.id)) or 1,
+        "date_id": _first(sa.select(SensitiveDate.id).order_by(SensitiveDate.id)) or _sensitive_date(),
+        "term_id": _first(sa.select(RiskTerm.id).order_by(RiskTerm.id)) or _risk_term(),
         "key": "0" * 32,
         "run_id": _first(sa.select(ImportRun.id).where(ImportRun.county_id == county.id).order_by(ImportRun.id)),
         # an event dispatched to the demo officer's department (人社局): another department's officer is refused
@@ -130,6 +168,8 @@ def _objects(county: OrgUnit) -> dict:
                                   GridEvent.county_id == county.id).order_by(GridEvent.id)),
         "photo_id": _first(sa.select(GridEventPhoto.id).order_by(GridEventPhoto.id)) or 1,
         "api_client_id": _first(sa.select(ApiClient.id).where(ApiClient.unit_id == county.id)),
+        "warning_id": _first(sa.select(RiskWarning.id).where(RiskWarning.county_id == county.id)
+                             .order_by(RiskWarning.id)) or _raise_warning(case),
         # the Open311 API's paths: a service code, a case reference, a token (public, but crawled and fuzzed)
         "code": case.category.code, "reference": case.reference, "token": "0" * 12,
         # a routing to the demo officer's department (人社局), so another department's officer is refused

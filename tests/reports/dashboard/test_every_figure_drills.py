@@ -13,6 +13,7 @@ from reports.dashboard import drill, measures as M
 from reports.dashboard.outreach_measures import DRILLABLE
 from tests.demo_snapshots import load_demo
 
+RISK_FIGURES = ("raised", "yellow", "orange", "red", "acknowledged", "closed", "open_at_end", "unacknowledged_at_end")
 # Counted from people served (a service record holds several people), not from records a list can show.
 NOT_DRILLED = {"outreach_satisfaction"}
 
@@ -92,6 +93,13 @@ def _check_report(unit, year, month) -> int:
         assert _count("grid_on_time_rate", area, start, end, "denominator") == row["handled"]
     assert sum(r["reported"] for r in grid["areas"]) == grid["total"]["reported"]
     assert sum(r["new_cases"] for r in report["channels"]) == _count("new_cases", unit, start, end)
+    risk = report["risk"]
+    assert risk["total"]["open_at_end"] > 0, "the demo has risk warnings open at the end of every month"
+    for row in risk["kinds"] + [dict(risk["total"], kind=None)]:
+        for key in RISK_FIGURES:
+            measure = f"risk_{row['kind']}_{key}" if row["kind"] else f"risk_{key}"
+            assert _count(measure, unit, start, end) == row[key], (row["kind"], key)
+            checked += 1
     order_keys = ("issued", "signed_on_time", "fed_back_on_time", "returned", "verified", "overdue_at_end")
     for key in order_keys:
         assert _count(f"orders_{key}", unit, start, end) == report["order_totals"][key], ("orders", key)
