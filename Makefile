@@ -9,7 +9,7 @@ export FLASK_APP := run
 # every target here, and the servers the tests and benchmarks start, run as development.
 export DESK_ENV ?= development
 
-.PHONY: run test test-dates bench translations setup setup-dev system-deps browser db clean serve
+.PHONY: run test test-dates bench translations setup setup-dev system-deps browser pgclient db clean serve
 
 run: setup system-deps translations-compile db
 	@echo ""
@@ -19,15 +19,15 @@ run: setup system-deps translations-compile db
 	@echo ""
 	SCHEDULER=1 PORT=$(PORT) $(BIN)/python run.py
 
-test: setup-dev system-deps browser translations-compile
+test: setup-dev system-deps browser pgclient translations-compile
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # The suite (browser journeys left out) at four awkward dates under libfaketime, on SQLite and PostgreSQL.
-test-dates: setup-dev system-deps translations-compile
+test-dates: setup-dev system-deps pgclient translations-compile
 	@bash .ci/system-deps dates
 	bash .ci/test-dates $(PYTEST_ARGS)
 
-bench: setup-dev system-deps translations-compile
+bench: setup-dev system-deps pgclient translations-compile
 	$(BIN)/python tests/bench/run_all.py
 
 $(BIN)/python:
@@ -50,6 +50,9 @@ system-deps:
 
 browser:
 	@bash .ci/system-deps browser
+
+pgclient:
+	@bash .ci/system-deps pgclient
 
 db: setup
 	$(BIN)/flask desk init --size $${DEMO_SIZE:-small}

@@ -1,4 +1,4 @@
-"""`flask desk ...` commands: init, seed-demo, import-org, create-user, scheduler, run-job.
+"""`flask desk ...` commands: init, seed-demo, import-org, create-user, scheduler, run-job, backup, restore.
 
 Areas add their own commands to ``desk_cli`` in their ``register(app)``."""
 import click
@@ -135,3 +135,61 @@ def run_job_command(name):
         raise click.BadParameter(f"unknown job; known: {', '.join(sorted(JOBS))}")
     run = run_job(name)
     click.echo(f"{name}: {run.outcome} ({run.count})")
+
+
+@desk_cli.command("backup")
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+def backup_command(path, force):
+    """Copy the whole database to PATH (default instance/backups/desk-<time>.sqlite or .dump) as it stands at one
+    moment, while the desk keeps working: SQLite's online backup, or pg_dump's custom format for PostgreSQL."""
+    from desk import backup
+    from desk.timeutil import to_local, utcnow
+    path = path or backup.default_path(current_app.instance_path, db.engine.url, to_local(utcnow()))
+    progress = _Progress()
+    try:
+        summary = backup.backup_database(db.engine.url, path, force=force, progress=progress)
+    except backup.BackupError as err:
+        raise click.ClickException(str(err))
+    finally:
+        progress.end()
+    click.echo(summary.line("backup") + (f", schema {summary.revision}" if summary.revision else ""))
+
+
+@desk_cli.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+def restore_command(path, force):
+    """Replace the database with the backup at PATH (made by `flask desk backup`), in one transaction. Stop the
+    desk first. A database that holds data is replaced only with --force."""
+    from desk import backup
+    db.engine.dispose()     # this process's own pooled connections must not hold the tables being replaced
+    progress = _Progress()
+    try:
+        summary = backup.restore_database(db.engine.url, path, force=force, progress=progress)
+    except backup.BackupError as err:
+        raise click.ClickException(str(err))
+    finally:
+        progress.end()
+    click.echo(summary.line("restore") + (f", schema {summary.revision}" if summary.revision else ""))
+    heads = _migration_heads()
+    if summary.revision and set(summary.revision.split(",")) != heads:
+        click.echo("The backup's schema is not this code's: run `flask db upgrade` before starting the desk.")
+
+
+class _Progress:
+    """One line on the terminal (stderr), rewritten as the copy goes on."""
+    shown = False
+
+    def __call__(self, message: str) -> None:
+        click.echo(f"\r{message}   ", nl=False, err=True)
+        self.shown = True
+
+    def end(self) -> None:
+        if self.shown:
+            click.echo("", err=True)
+
+
+def _migration_heads() -> set[str]:
+    from alembic.script import ScriptDirectory
+    return set(ScriptDirectory(current_app.extensions["migrate"].directory).get_heads())
