@@ -146,14 +146,7 @@ def backup_command(path, force):
     from desk import backup
     from desk.timeutil import to_local, utcnow
     path = path or backup.default_path(current_app.instance_path, db.engine.url, to_local(utcnow()))
-    progress = _Progress()
-    try:
-        summary = backup.backup_database(db.engine.url, path, force=force, progress=progress)
-    except backup.BackupError as err:
-        raise click.ClickException(str(err))
-    finally:
-        progress.end()
-    click.echo(summary.line("backup") + (f", schema {summary.revision}" if summary.revision else ""))
+    _copy("backup", backup.backup_database, path, force)
 
 
 @desk_cli.command("restore")
@@ -164,17 +157,24 @@ def restore_command(path, force):
     desk first. A database that holds data is replaced only with --force."""
     from desk import backup
     db.engine.dispose()     # this process's own pooled connections must not hold the tables being replaced
-    progress = _Progress()
-    try:
-        summary = backup.restore_database(db.engine.url, path, force=force, progress=progress)
-    except backup.BackupError as err:
-        raise click.ClickException(str(err))
-    finally:
-        progress.end()
-    click.echo(summary.line("restore") + (f", schema {summary.revision}" if summary.revision else ""))
+    summary = _copy("restore", backup.restore_database, path, force)
     heads = _migration_heads()
     if summary.revision and set(summary.revision.split(",")) != heads:
         click.echo("The backup's schema is not this code's: run `flask db upgrade` before starting the desk.")
+
+
+def _copy(verb: str, copy, path: str, force: bool):
+    """Run a backup or restore with its progress line; a refusal is a clear message, not a traceback."""
+    from desk.backup import BackupError
+    progress = _Progress()
+    try:
+        summary = copy(db.engine.url, path, force=force, progress=progress)
+    except BackupError as err:
+        raise click.ClickException(str(err))
+    finally:
+        progress.end()
+    click.echo(summary.line(verb) + (f", schema {summary.revision}" if summary.revision else ""))
+    return summary
 
 
 class _Progress:

@@ -97,6 +97,28 @@ def app(backend, database_urls):
         db.engine.dispose()
 
 
+@pytest.fixture
+def csrf_app(backend, database_urls):
+    """The app with CSRF protection on, as in production (the other tests leave it off)."""
+    config = _config(database_urls[backend])
+    config["WTF_CSRF_ENABLED"] = True
+    app = create_app(config)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_all_tables()
+        db.engine.dispose()
+
+
+def client_for(app, user):
+    """A test client of ``app`` logged in as ``user``."""
+    test_client = app.test_client()
+    with test_client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+    return test_client
+
+
 def _empty_all_tables() -> None:
     tables = [t for t in db.metadata.sorted_tables]
     with db.engine.begin() as conn:
@@ -164,10 +186,7 @@ def login_as(app, world):
     def login(*roles, unit=None, department=None, username=None):
         user = make_user(world, *roles, unit=unit or world.county, department=department, username=username)
         db.session.commit()
-        test_client = app.test_client()
-        with test_client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
+        test_client = client_for(app, user)
         test_client.user = user
         return test_client
     return login

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -23,6 +24,26 @@ FIRST_RELEASE = "f7a83150ca21566f1dec8fa3308962585005564f"
 # The end of the first series of issues (26 November 2026: dispatch orders, outreach, callbacks, the dashboard and
 # the monthly PDF added, each with its own migration branch).
 FIRST_SERIES = "5c43d8742f89f1e09ecdfab6d50c62c636d99092"
+
+
+@contextmanager
+def empty_database(backend: str, database_urls: dict, tmp_path: Path, suffix: str):
+    """The URL (a string) of an empty database of the test's kind beside the test database, dropped after."""
+    if backend == "sqlite":
+        yield "sqlite:///" + str(tmp_path / f"{suffix}.sqlite")
+        return
+    url = sa.engine.make_url(database_urls["postgresql"])
+    name = f"{url.database}_{suffix}"
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def connect(url):

@@ -15,25 +15,14 @@ from desk.backup import BackupError, backup_database, libpq_params, restore_data
 from desk.extensions import db
 from desk.models import OrgUnit, Person
 from tests.factories import make_person
-from tests.faults import Registrations, connect, fingerprints, mismatched
+from tests.faults import empty_database, Registrations, connect, fingerprints, mismatched
 
 
 @pytest.fixture
 def fresh_url(backend, database_urls, tmp_path):
     """An empty database of the test's kind to restore into."""
-    if backend == "sqlite":
-        yield sa.engine.make_url("sqlite:///" + str(tmp_path / "restored.sqlite"))
-        return
-    url = sa.engine.make_url(database_urls["postgresql"])
-    name = f"{url.database}_restored"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with empty_database(backend, database_urls, tmp_path, "restored") as url:
+        yield url
 
 
 def test_backup_while_registering_restores_the_backup_moment(app, world, tmp_path, fresh_url):

@@ -5,7 +5,6 @@ rebuilt (desk/migrations/env.py)."""
 from contextlib import closing
 
 import pytest
-import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
@@ -13,25 +12,14 @@ from flask_migrate import upgrade
 from desk import create_app
 from desk.config import TestConfig
 from desk.extensions import db
-from tests.faults import FIRST_RELEASE, build_release_database, connect, release_checkout, release_rows, rows_lost
+from tests.faults import empty_database, FIRST_RELEASE, build_release_database, connect, release_checkout, release_rows, rows_lost
 
 
 @pytest.fixture
 def release_url(backend, database_urls, tmp_path):
     """An empty database of the test's kind for the first release to fill."""
-    if backend == "sqlite":
-        yield "sqlite:///" + str(tmp_path / "first-release.sqlite")
-        return
-    url = sa.engine.make_url(database_urls["postgresql"])
-    name = f"{url.database}_release"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with empty_database(backend, database_urls, tmp_path, "release") as url:
+        yield url
 
 
 def test_first_release_database_upgrades_keeping_every_row(release_url, tmp_path):

@@ -11,15 +11,8 @@ from desk.models import AuditEntry, Notification, OrgUnit, User, Visit
 from intake.risk.models import (RiskEvidence, RiskKind, RiskLevel, RiskOutcome, RiskStatus, RiskTerm, RiskWarning,
                                 SensitiveDate)
 from intake.risk.terms import DEFAULT_TERMS, ensure_default_terms
+from tests.conftest import client_for
 from tests.demo_snapshots import load_demo
-
-
-def _client(app, user):
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-    return client
 
 
 def test_demo_warnings_of_every_kind_level_and_status_in_taishan(app, clock):
@@ -65,7 +58,7 @@ def test_demo_warnings_of_every_kind_level_and_status_in_taishan(app, clock):
     for e in evidence:
         assert e.case.county_id == county.id
         assert e.visit_id is None or db.session.get(Visit, e.visit_id).case_id == e.case_id
-    client = _client(app, official)
+    client = client_for(app, official)
     for case_id in sorted({e.case_id for e in evidence}):
         assert client.get(f"/intake/cases/{case_id}").status_code == 200, case_id
     for w in warnings:

@@ -13,6 +13,7 @@ from desk.models import AuditEntry, Channel, PetitionType, Role
 from intake.reception.services import PersonInput, VisitInput, register_visit
 from intake.risk import rules
 from intake.risk.models import RiskKind, RiskLevel, RiskTerm, RiskWarning, SensitiveDate
+from tests.conftest import client_for
 from tests.factories import make_user, valid_id_number
 
 LISTS = "/intake/risk/lists"
@@ -314,34 +315,20 @@ def test_the_nav_item_and_the_page_in_every_language(world, admin):
     assert "風險清單" in text(admin.get(LISTS)) and "敏感期" in text(admin.get(LISTS))
 
 
-def test_the_changes_need_the_csrf_token(backend, database_urls):
-    from desk import create_app
-    from tests.conftest import _config, _empty_all_tables
+def test_the_changes_need_the_csrf_token(csrf_app):
     from tests.factories import build_world
-    config = _config(database_urls[backend])
-    config["WTF_CSRF_ENABLED"] = True
-    app = create_app(config)
-    with app.app_context():
-        try:
-            world = build_world()
-            user = make_user(world, Role.admin, unit=world.city)
-            db.session.add(RiskTerm(term="堵路", level=RiskLevel.orange))
-            db.session.commit()
-            term_id = db.session.scalar(sa.select(RiskTerm.id))
-            client = app.test_client()
-            with client.session_transaction() as session:
-                session["_user_id"] = user.get_id()
-                session["_fresh"] = True
-            assert client.post(f"{LISTS}/terms/{term_id}/remove").status_code == 400
-            assert client.post(f"{LISTS}/terms", data={"term": "静坐", "level": "orange"}).status_code == 400
-            db.session.expire_all()
-            assert [t.term for t in db.session.scalars(sa.select(RiskTerm))] == ["堵路"]
-            page = text(client.get(LISTS))
-            token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-            assert client.post(f"{LISTS}/terms/{term_id}/remove", data={"csrf_token": token}).status_code == 302
-            db.session.expire_all()
-            assert db.session.scalar(sa.select(sa.func.count()).select_from(RiskTerm)) == 0
-        finally:
-            db.session.remove()
-            _empty_all_tables()
-            db.engine.dispose()
+    world = build_world()
+    user = make_user(world, Role.admin, unit=world.city)
+    db.session.add(RiskTerm(term="堵路", level=RiskLevel.orange))
+    db.session.commit()
+    term_id = db.session.scalar(sa.select(RiskTerm.id))
+    client = client_for(csrf_app, user)
+    assert client.post(f"{LISTS}/terms/{term_id}/remove").status_code == 400
+    assert client.post(f"{LISTS}/terms", data={"term": "静坐", "level": "orange"}).status_code == 400
+    db.session.expire_all()
+    assert [t.term for t in db.session.scalars(sa.select(RiskTerm))] == ["堵路"]
+    page = text(client.get(LISTS))
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    assert client.post(f"{LISTS}/terms/{term_id}/remove", data={"csrf_token": token}).status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RiskTerm)) == 0

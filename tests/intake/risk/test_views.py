@@ -15,6 +15,7 @@ from intake.reception.services import PersonInput, VisitInput, register_visit
 from intake.risk import views
 from intake.risk.models import RiskKind, RiskLevel, RiskOutcome, RiskStatus, RiskWarning
 from intake.risk.services import Signal, close_warning, raise_or_attach
+from tests.conftest import client_for
 from tests.desk.test_crawl import HOSTILE
 from tests.factories import make_case, make_person, make_user, valid_id_number
 
@@ -244,48 +245,26 @@ def test_roles(world, login_as, official):
     assert "/intake/risk/warnings" not in text(login_as(Role.receptionist).get("/intake/cases"))
 
 
-def test_the_actions_need_the_csrf_token(backend, database_urls):
-    from desk import create_app
-    from tests.conftest import _config, _empty_all_tables
+def test_the_actions_need_the_csrf_token(csrf_app):
     from tests.factories import build_world
-    config = _config(database_urls[backend])
-    config["WTF_CSRF_ENABLED"] = True
-    app = create_app(config)
-    with app.app_context():
-        try:
-            world = build_world()
-            leader = make_user(world, Role.official, unit=world.county)
-            db.session.commit()
-            warning = raise_warning(world)
-            client = app.test_client()
-            with client.session_transaction() as session:
-                session["_user_id"] = leader.get_id()
-                session["_fresh"] = True
-            url = f"/intake/risk/warnings/{warning.id}/acknowledge"
-            assert client.post(url, data={"acknowledge-note": "已安排"}).status_code == 400
-            db.session.expire_all()
-            assert db.session.get(RiskWarning, warning.id).status == RiskStatus.open
-            page = text(client.get(f"/intake/risk/warnings/{warning.id}"))
-            token = re.search(r'name="acknowledge-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-            response = client.post(url, data={"acknowledge-note": "已安排", "acknowledge-csrf_token": token})
-            assert response.status_code == 302
-            db.session.expire_all()
-            assert db.session.get(RiskWarning, warning.id).status == RiskStatus.acknowledged
-        finally:
-            db.session.remove()
-            _empty_all_tables()
-            db.engine.dispose()
+    world = build_world()
+    leader = make_user(world, Role.official, unit=world.county)
+    db.session.commit()
+    warning = raise_warning(world)
+    client = client_for(csrf_app, leader)
+    url = f"/intake/risk/warnings/{warning.id}/acknowledge"
+    assert client.post(url, data={"acknowledge-note": "已安排"}).status_code == 400
+    db.session.expire_all()
+    assert db.session.get(RiskWarning, warning.id).status == RiskStatus.open
+    page = text(client.get(f"/intake/risk/warnings/{warning.id}"))
+    token = re.search(r'name="acknowledge-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post(url, data={"acknowledge-note": "已安排", "acknowledge-csrf_token": token})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(RiskWarning, warning.id).status == RiskStatus.acknowledged
 
 
 # --- the leader's two steps ---------------------------------------------------------------------------------------
-
-def client_for(app, user):
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-    return client
-
 
 def test_the_leader_is_notified_then_acknowledges_and_closes(app, world, official):
     data = VisitInput(person=PersonInput(name="冯群", id_number=valid_id_number()), channel=Channel.walk_in,
