@@ -90,8 +90,11 @@ def run_job(name: str, now=None) -> JobRun:
         release(name)
     run.finished_at = utcnow()
     db.session.add(run)
+    outcome, count = run.outcome, run.count
     db.session.commit()
-    log.info("job %s %s (%s items)", name, run.outcome, run.count)
+    # read before the commit: reading the expired run after it would open a transaction that, on SQLite, holds
+    # the write lock until the app context ends
+    log.info("job %s %s (%s items)", name, outcome, count)
     return run
 
 
