@@ -49,10 +49,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(app_spec: str, port: int, env: dict, cwd: str) -> subprocess.Popen:
+def start_gunicorn(app_spec: str, port: int, env: dict, cwd: str, *, timeout: int = 120,
+                   stderr=subprocess.PIPE) -> subprocess.Popen:
     proc = subprocess.Popen([os.path.join(BIN, "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level",
-                             "warning", "--timeout", "120", app_spec], cwd=cwd, env={**os.environ, **env},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             "warning", "--timeout", str(timeout), app_spec], cwd=cwd, env={**os.environ, **env},
+                            stdout=subprocess.DEVNULL, stderr=stderr)
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
