@@ -8,7 +8,7 @@ SCRIPTS: list[str] = ["bench_repeat_lookup.py", "bench_registration.py", "bench_
                       "bench_concurrent_accept.py", "bench_measures.py", "bench_monthly_pdf.py",
                       "bench_dashboard_first_load.py", "bench_import_hotline.py", "bench_risk.py",
                       "bench_faults.py", "bench_scheduler.py",
-                      "bench_crash.py"]
+                      "bench_crash.py", "bench_pages.py"]
 
 
 def main() -> int:
