@@ -22,7 +22,6 @@ import argparse
 import http.client
 import os
 import random
-import re
 import shutil
 import signal
 import subprocess
@@ -41,17 +40,12 @@ sys.path.insert(0, ROOT)
 import sqlalchemy as sa  # noqa: E402
 
 from tests.bench.bench_faults import PG_ADMIN, postgres_reachable  # noqa: E402
-from tests.bench.bench_registration import BIN, Client, free_port, hidden, id_number, start_gunicorn  # noqa: E402
-from tests.bench.common import bench_line  # noqa: E402
+from tests.bench.bench_registration import Client, free_port, hidden, id_number, start_gunicorn  # noqa: E402
+from tests.bench.common import bench_line, demo_key, init_demo, last_ids, options  # noqa: E402
 
 REQUEST_SECONDS = 20        # the longest a client waits for one answer
 GUNICORN_TIMEOUT = 10       # a hung worker is replaced after this; a killed one at once (SIGCHLD)
 SERVER_ENV = {"DESK_ENV": "development", "SCHEDULER": "0", "SECRET_KEY": "crash-secret", "PII_KEY": "crash-pii"}
-
-
-def options(page: str, select_id: str) -> list[str]:
-    block = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', page, re.S).group(1)
-    return re.findall(r'<option[^>]*value="([^"]+)"', block)
 
 
 @dataclass
@@ -301,15 +295,6 @@ def crash_run(server: Server, *, total: int, clients: int, login: dict, every=(2
 TABLES = ("visit", "case", "person", "ticket", "audit_entry")
 
 
-def last_ids(url: str) -> dict[str, int]:
-    """The highest id of each table the registrations write, before the run: rows above it are the run's."""
-    engine = sa.create_engine(url)
-    with engine.connect() as conn:
-        found = {t: conn.scalar(sa.text(f'SELECT coalesce(max(id), 0) FROM "{t}"')) for t in TABLES}
-    engine.dispose()
-    return found
-
-
 @dataclass
 class Findings:
     lost: list = field(default_factory=list)          # acknowledged markers not found exactly once
@@ -400,29 +385,13 @@ def report(run: Run, found: Findings, suffix: str, label: str) -> tuple[int, int
 
 # --- the demo databases -------------------------------------------------------------------------------------------
 
-def schema_key() -> str:
-    """Names a cached demo by the migrations and demo code that made it."""
-    digest = sha1()
-    for folder in ("desk/migrations/versions", "desk/demo"):
-        for path in sorted(Path(ROOT, folder).rglob("*.py")):
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:10]
-
-
-def init_demo(env: dict) -> None:
-    done = subprocess.run([os.path.join(BIN, "flask"), "--app", "run", "desk", "init", "--size", "small"], cwd=ROOT,
-                          env={**os.environ, **SERVER_ENV, **env}, capture_output=True, text=True, timeout=900)
-    if done.returncode != 0:
-        raise RuntimeError(f"desk init failed: {done.stderr[-2000:]}")
-
-
 def sqlite_demo(folder: Path) -> tuple[dict, str]:
     """A copy of the cached small demo in a new instance folder: the server's environment and the database URL."""
-    cache = Path(tempfile.gettempdir()) / f"desk-crash-demo-{schema_key()}"
+    cache = Path(tempfile.gettempdir()) / f"desk-crash-demo-{demo_key()}"
     if not (cache / "desk.sqlite").exists():
         print("building the small demo (SQLite) ...", flush=True)
         shutil.rmtree(cache.with_suffix(".part"), ignore_errors=True)
-        init_demo({"INSTANCE_PATH": str(cache.with_suffix(".part"))})
+        init_demo({**SERVER_ENV, "INSTANCE_PATH": str(cache.with_suffix(".part"))})
         os.replace(cache.with_suffix(".part"), cache)
     instance = folder / "instance-sqlite"
     instance.mkdir()
@@ -433,7 +402,7 @@ def sqlite_demo(folder: Path) -> tuple[dict, str]:
 
 def pg_demo(folder: Path, name: str = "desk_crash_run") -> tuple[dict, str]:
     """A new database copied from the cached template holding the small demo (built when missing)."""
-    template = f"desk_crash_template_{schema_key()}"
+    template = f"desk_crash_template_{demo_key()}"
     admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
     url = sa.engine.make_url(PG_ADMIN)
     try:
@@ -446,7 +415,7 @@ def pg_demo(folder: Path, name: str = "desk_crash_run") -> tuple[dict, str]:
                     conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)'))
                 conn.execute(sa.text('CREATE DATABASE "desk_crash_build"'))
                 build = url.set(database="desk_crash_build").render_as_string(hide_password=False)
-                init_demo({"DATABASE_URL": build, "INSTANCE_PATH": str(folder / "instance-build")})
+                init_demo({**SERVER_ENV, "DATABASE_URL": build, "INSTANCE_PATH": str(folder / "instance-build")})
                 conn.execute(sa.text(f'ALTER DATABASE "desk_crash_build" RENAME TO "{template}"'))
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
@@ -469,7 +438,7 @@ def crash_backend(backend: str, folder: Path, total: int, clients: int) -> None:
         if backend == "postgresql" and not postgres_reachable():
             raise RuntimeError(f"no PostgreSQL at {sa.engine.make_url(PG_ADMIN).render_as_string()}")
         env, url = sqlite_demo(folder) if backend == "sqlite" else pg_demo(folder)
-        before = last_ids(url)
+        before = last_ids(url, TABLES)
         with open(folder / f"gunicorn-{backend}.log", "w") as log:
             server = Server(free_port(), env, log)
             started = time.monotonic()

@@ -48,7 +48,7 @@ sys.path.insert(0, ROOT)
 
 import sqlalchemy as sa  # noqa: E402
 
-from tests.bench.common import bench_line, median, percentile  # noqa: E402
+from tests.bench.common import bench_line, demo_key, init_demo, last_ids, median, options, percentile  # noqa: E402
 
 BIN = os.path.dirname(sys.executable)
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
@@ -169,12 +169,6 @@ def hidden(text: str, name: str) -> str:
     match = re.search(rf'name="{name}"[^>]*value="([^"]*)"', text) or \
         re.search(rf'value="([^"]*)"[^>]*name="{name}"', text)
     return match.group(1) if match else ""
-
-
-def options(page: str, select_id: str) -> list[str]:
-    """The values a receptionist can choose in a select of the form (not the empty "type to search" one)."""
-    block = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', page, re.S)
-    return re.findall(r'<option[^>]*value="([^"]+)"', block.group(1)) if block else []
 
 
 def id_number(n: int) -> str:
@@ -590,22 +584,6 @@ def bare_one(crowd: Crowd, client: Client, rng: random.Random, n: int, tally: Ta
 
 # --- the databases -----------------------------------------------------------------------------------------------
 
-def schema_key() -> str:
-    """Names a cached demo by the migrations and demo code that made it."""
-    digest = sha1()
-    for folder in ("desk/migrations/versions", "desk/demo"):
-        for path in sorted(Path(ROOT, folder).rglob("*.py")):
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:10]
-
-
-def init_demo(env: dict) -> None:
-    done = subprocess.run([os.path.join(BIN, "flask"), "--app", "run", "desk", "init", "--size", "small"], cwd=ROOT,
-                          env={**os.environ, **SERVER_ENV, **env}, capture_output=True, text=True, timeout=1200)
-    if done.returncode != 0:
-        raise RuntimeError(f"desk init failed: {done.stderr[-2000:]}")
-
-
 def pg_url(name: str) -> str:
     return sa.engine.make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False)
 
@@ -623,18 +601,18 @@ def pg_admin(*statements: str) -> None:
 def desk_database(backend: str, folder: Path) -> tuple[dict, str]:
     """A copy of the cached small demo: the server's environment and the database URL."""
     if backend == "sqlite":
-        cache = Path(tempfile.gettempdir()) / f"desk-regbench-demo-{schema_key()}"
+        cache = Path(tempfile.gettempdir()) / f"desk-regbench-demo-{demo_key()}"
         if not (cache / "desk.sqlite").exists():
             print("building the small demo (SQLite) ...", flush=True)
             shutil.rmtree(cache.with_suffix(".part"), ignore_errors=True)
-            init_demo({"INSTANCE_PATH": str(cache.with_suffix(".part"))})
+            init_demo({**SERVER_ENV, "INSTANCE_PATH": str(cache.with_suffix(".part"))})
             os.replace(cache.with_suffix(".part"), cache)
         instance = folder / "instance-sqlite"
         instance.mkdir()
         for path in cache.glob("desk.sqlite*"):
             shutil.copy(path, instance / path.name)
         return {"INSTANCE_PATH": str(instance)}, "sqlite:///" + str(instance / "desk.sqlite")
-    template = f"desk_regbench_template_{schema_key()}"
+    template = f"desk_regbench_template_{demo_key()}"
     admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
@@ -645,7 +623,8 @@ def desk_database(backend: str, folder: Path) -> tuple[dict, str]:
                 for old in templates | {"desk_regbench_build"}:    # made by older code, or a build cut short
                     conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)'))
                 conn.execute(sa.text('CREATE DATABASE "desk_regbench_build"'))
-                init_demo({"DATABASE_URL": pg_url("desk_regbench_build"), "INSTANCE_PATH": str(folder / "build")})
+                init_demo({**SERVER_ENV, "DATABASE_URL": pg_url("desk_regbench_build"),
+                           "INSTANCE_PATH": str(folder / "build")})
                 conn.execute(sa.text(f'ALTER DATABASE "desk_regbench_build" RENAME TO "{template}"'))
             conn.execute(sa.text('DROP DATABASE IF EXISTS "desk_regbench_run" WITH (FORCE)'))
             conn.execute(sa.text(f'CREATE DATABASE "desk_regbench_run" TEMPLATE "{template}"'))
@@ -669,14 +648,6 @@ def bare_database(backend: str, folder: Path) -> tuple[dict, str]:
         conn.execute(sa.text(BARE_TABLE.format(pk=pk)))
     engine.dispose()
     return env, url
-
-
-def last_ids(url: str) -> dict[str, int]:
-    engine = sa.create_engine(url)
-    with engine.connect() as conn:
-        found = {t: conn.scalar(sa.text(f'SELECT coalesce(max(id), 0) FROM "{t}"')) for t in ("visit", "case")}
-    engine.dispose()
-    return found
 
 
 def check_desk(url: str, tally: Tally, before: dict[str, int]) -> list[str]:

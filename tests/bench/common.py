@@ -60,3 +60,48 @@ def insert_batches(conn, table, rows, batch: int = 20000, label: str | None = No
         conn.execute(sa.insert(table), chunk)
         done += len(chunk)
     return done
+
+
+# --- shared by the scripts that serve the small demo with gunicorn (bench_registration.py, bench_crash.py) -------
+
+def options(page: str, select_id: str) -> list[str]:
+    """The values a receptionist can choose in a select of the form (not the empty "type to search" one)."""
+    import re
+    block = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', page, re.S)
+    return re.findall(r'<option[^>]*value="([^"]+)"', block.group(1)) if block else []
+
+
+def demo_key() -> str:
+    """Names a cached demo by the migrations and demo code that made it."""
+    from hashlib import sha1
+    from pathlib import Path
+    digest = sha1()
+    root = Path(__file__).resolve().parent.parent.parent
+    for folder in ("desk/migrations/versions", "desk/demo"):
+        for path in sorted(Path(root, folder).rglob("*.py")):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def init_demo(env: dict, timeout: int = 1200) -> None:
+    """`flask desk init --size small` with ``env`` (the server's keys, DATABASE_URL or INSTANCE_PATH)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent.parent
+    done = subprocess.run([os.path.join(os.path.dirname(sys.executable), "flask"), "--app", "run", "desk", "init",
+                           "--size", "small"], cwd=root, env={**os.environ, **env}, capture_output=True, text=True,
+                          timeout=timeout)
+    if done.returncode != 0:
+        raise RuntimeError(f"desk init failed: {done.stderr[-2000:]}")
+
+
+def last_ids(url: str, tables=("visit", "case")) -> dict[str, int]:
+    """The highest id of each table before a run: rows above it are the run's."""
+    import sqlalchemy as sa
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        found = {t: conn.scalar(sa.text(f'SELECT coalesce(max(id), 0) FROM "{t}"')) for t in tables}
+    engine.dispose()
+    return found

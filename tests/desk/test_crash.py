@@ -6,7 +6,8 @@ import pytest
 from desk import create_app
 from desk.extensions import db
 from desk.models import Role
-from tests.bench.bench_crash import SERVER_ENV, Server, crash_run, inspect_database, last_ids
+from tests.bench.bench_crash import SERVER_ENV, TABLES, Server, crash_run, inspect_database
+from tests.bench.common import last_ids
 from tests.bench.bench_registration import free_port
 from tests.factories import build_world, make_user
 from tests.faults import empty_database
@@ -32,7 +33,7 @@ def seed_reception(url: str) -> None:
 def test_killed_server_loses_no_acknowledged_registration(backend, database_urls, tmp_path):
     with empty_database(backend, database_urls, tmp_path, "crash") as url:
         seed_reception(url)
-        before = last_ids(url)
+        before = last_ids(url, TABLES)
         with open(tmp_path / "gunicorn.log", "w") as log:
             server = Server(free_port(), {"DATABASE_URL": url, "INSTANCE_PATH": str(tmp_path)}, log)
             run = crash_run(server, total=60, clients=4, login=LOGIN, every=(0.5, 1.0), worker_kills=1, seconds=35)
