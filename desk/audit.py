@@ -58,11 +58,22 @@ def action_title(entity: str, action: str):
 def record_audit(*, actor, entity: str, entity_id: int, action: str, from_state=None, to_state=None,
                  reason: str | None = None, detail: dict | None = None) -> AuditEntry:
     """Add an audit row to the current transaction (who, when, from, to, why). Never holds personal data."""
-    entry = AuditEntry(actor_id=getattr(actor, "id", None), entity=entity, entity_id=entity_id,
-                       action=action, from_state=_value(from_state), to_state=_value(to_state),
-                       reason=str(reason) if reason is not None else None, detail=detail)
+    entry = AuditEntry(**audit_values(actor=actor, entity=entity, entity_id=entity_id, action=action,
+                                      from_state=from_state, to_state=to_state, reason=reason, detail=detail))
     db.session.add(entry)
     return entry
+
+
+def audit_values(*, actor, entity: str, entity_id, action: str, from_state=None, to_state=None,
+                 reason: str | None = None, detail: dict | None = None, at=None) -> dict:
+    """The columns of one audit row, as record_audit sets them, for a service that writes many rows in one
+    statement (``at`` given: one moment for the lot; left out: the column's default, now)."""
+    values = {"actor_id": getattr(actor, "id", None), "entity": entity, "entity_id": entity_id, "action": action,
+              "from_state": _value(from_state), "to_state": _value(to_state),
+              "reason": str(reason) if reason is not None else None, "detail": detail}
+    if at is not None:
+        values["at"] = at
+    return values
 
 
 def timeline(entity: str, entity_id: int, limit: int = 200) -> list[AuditEntry]:

@@ -121,7 +121,11 @@ class RiskWarning(PlaceMixin, db.Model):
 
     @property
     def number(self) -> str:
-        return f"YJ{self.id:06d}"
+        return self.number_of(self.id)
+
+    @staticmethod
+    def number_of(warning_id: int) -> str:
+        return f"YJ{warning_id:06d}"
 
     def __str__(self) -> str:
         return self.number

@@ -12,8 +12,8 @@ The responsible leader is notified once: the case's 包案 leader, else the near
 
 Written in few statements, since the registration waits for them: the subjects' warnings in one query (none
 for a subject born in this transaction, none for those the registration's look-up read already), the new
-warnings in one INSERT ... ON CONFLICT DO NOTHING RETURNING, all evidence in one INSERT, the notices in one;
-the audit rows and the joined warnings' new figures go with the session's next flush."""
+warnings in one INSERT ... ON CONFLICT DO NOTHING RETURNING, then everything else (evidence, audit rows, the
+joined warnings' figures, notices) as intake.risk.writes writes it: one statement on PostgreSQL."""
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -21,14 +21,13 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import make_transient_to_detached
 
-from desk.audit import record_audit
 from desk.errors import DomainError, NotAllowed
 from desk.extensions import db
-from desk.models import Case, Notification, OrgUnit, Role, User, UserRole
+from desk.models import Case, OrgUnit, Role, User, UserRole
 from desk.statemachine import StateMachine
 from desk.timeutil import utcnow
-from desk.transactions import insert_ignoring_duplicates
 from intake.risk.models import RiskEvidence, RiskKind, RiskLevel, RiskOutcome, RiskStatus, RiskWarning
+from intake.risk.writes import join_of, write_round
 
 S = RiskStatus
 TRANSITIONS = {S.open: {S.acknowledged}, S.acknowledged: {S.closed}, S.closed: set()}
@@ -137,37 +136,21 @@ def _apply_round(items: list[tuple[int, Signal]], known: dict, officials, result
         elif not set(signal.items) <= set().union(*(held.get(w.id, set()) for w in warnings)):
             new.append((i, signal, f"{signal.kind.value}:{signal.subject}:{len(warnings) + 1}"))
     now = utcnow()
-    raised = []
-    if new:
-        leaders = _leaders([signal for _i, signal, _key in new], officials)
-        rows = [_warning_row(signal, key, leader, now) for (_i, signal, key), leader in zip(new, leaders)]
-        # One statement: the rows, less those whose key another raiser holds already (the job and a
-        # registration at once, the job run twice); their evidence joins that raiser's warning.
-        made = {w.key: w for w in db.session.scalars(
-            _insert(RiskWarning).on_conflict_do_nothing().returning(RiskWarning), rows)}
-        missing = [key for _i, _s, key in new if key not in made]
-        taken = {w.key: w for w in db.session.scalars(sa.select(RiskWarning).where(RiskWarning.key.in_(missing)))
-                 } if missing else {}
-        for i, signal, key in new:
-            if key in made:
-                raised.append((i, signal, made[key]))
-            else:
-                attach.append((i, signal, taken[key]))
-            known[(signal.kind, signal.subject)].append(made.get(key) or taken[key])
-    added = _add_evidence([(w, s.items) for _i, s, w in raised + attach], now=now)
-    notices = []
-    for i, signal, warning in raised:
-        record_audit(actor=None, entity="risk_warning", entity_id=warning.id, action="raise", to_state=S.open,
-                     detail={"kind": signal.kind.value, "level": signal.level.value, "measure": signal.measure,
-                             "threshold": signal.threshold, "evidence": len(signal.items)})
-        if warning.leader_id is not None:
-            notices.append(_notice(warning, now))
-        results[i] = warning
+    leaders = _leaders([signal for _i, signal, _key in new], officials) if new else []
+    rows = [(signal, _warning_row(signal, key, leader, now)) for (_i, signal, key), leader in zip(new, leaders)]
+    made, changed = write_round(new=rows, joins=[join_of(warning, signal) for _i, signal, warning in attach], now=now)
     for i, signal, warning in attach:
-        results[i] = _attach(warning, signal, added.get(warning.id, 0))
-    # The leader's notice, once per warning (its dedupe key), as desk.notify writes it, all in one INSERT:
-    # these warnings were just raised, so there is nothing to look up first.
-    insert_ignoring_duplicates(Notification.__table__, notices)
+        results[i] = warning if warning.id in changed else None
+    # A key another raiser holds already (the job and a registration at once, the job run twice): the signal's
+    # evidence joins that raiser's warning.
+    missing = [(i, signal, key) for i, signal, key in new if key not in made]
+    taken = {w.key: w for w in db.session.scalars(sa.select(RiskWarning).where(
+        RiskWarning.key.in_([key for _i, _s, key in missing])))} if missing else {}
+    _made, changed = write_round(new=[], joins=[join_of(taken[key], signal) for _i, signal, key in missing], now=now)
+    for i, signal, key in new:
+        warning = made.get(key) or taken[key]
+        known[(signal.kind, signal.subject)].append(warning)
+        results[i] = warning if key in made or warning.id in changed else None
 
 
 def _warning_row(signal: Signal, key: str, leader: int | None, now) -> dict:
@@ -179,12 +162,6 @@ def _warning_row(signal: Signal, key: str, leader: int | None, now) -> dict:
             **_place_columns(signal.place)}
 
 
-def _notice(warning: RiskWarning, now) -> dict:
-    return {"user_id": warning.leader_id, "kind": "risk_warning", "params": {"number": warning.number},
-            "link": f"/intake/risk/warnings/{warning.id}", "dedupe_key": f"risk_warning:{warning.id}",
-            "created_at": now}
-
-
 def _insert(model):
     """The dialect's INSERT, which knows ON CONFLICT DO NOTHING (PostgreSQL and SQLite alike)."""
     if db.session.get_bind().dialect.name == "postgresql":
@@ -192,41 +169,6 @@ def _insert(model):
     else:
         from sqlalchemy.dialects.sqlite import insert
     return insert(model)
-
-
-def _attach(warning: RiskWarning, signal: Signal, added: int) -> RiskWarning | None:
-    """The signal joins the warning: ``added`` items of evidence are new; the level may rise."""
-    raised = signal.level.rank > warning.level.rank
-    if not added and not raised and signal.measure <= warning.measure:
-        return None
-    before = warning.level
-    warning.measure = max(warning.measure, signal.measure)
-    warning.window_end = max(warning.window_end, signal.window_end)
-    if raised:
-        warning.level = signal.level
-    record_audit(actor=None, entity="risk_warning", entity_id=warning.id,
-                 action="raise_level" if raised else "add_evidence",
-                 detail={"added": added, "measure": warning.measure, "from_level": before.value,
-                         "level": warning.level.value})
-    return warning
-
-
-def _add_evidence(pairs: list[tuple[RiskWarning, dict]], *, now) -> dict[int, int]:
-    """The items each warning does not hold yet, all in one INSERT (a held item is skipped by its unique key);
-    returns the number added per warning id."""
-    rows = [{"warning_id": warning.id, "item": item, "case_id": case_id, "visit_id": visit_id, "added_at": now}
-            for warning, items in pairs for item, (case_id, visit_id) in sorted(items.items())]
-    if not rows:
-        return {}
-    added: dict[int, int] = {}
-    for (warning_id,) in db.session.execute(
-            _insert(RiskEvidence.__table__).on_conflict_do_nothing().returning(RiskEvidence.__table__.c.warning_id),
-            rows):
-        added[warning_id] = added.get(warning_id, 0) + 1
-    for warning, _items in pairs:
-        if warning.id in added:
-            db.session.expire(warning, ["evidence"])
-    return added
 
 
 def _place_columns(place) -> dict:
