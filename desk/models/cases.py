@@ -232,6 +232,9 @@ class Case(PlaceMixin, db.Model):
         sa.Index("ix_case_status_next_due", "status", "next_due"),
         sa.Index("ix_case_county_created", "county_id", "created_at"),
         sa.Index("ix_case_town_created", "town_id", "created_at"),
+        # the case list filtered by status, newest first, in a county's or a town's scope (issue 19)
+        sa.Index("ix_case_county_status_created", "county_id", "status", "created_at"),
+        sa.Index("ix_case_town_status_created", "town_id", "status", "created_at"),
         sa.Index("ix_case_category_created", "category_id", "created_at"),
         # risk early warning: matters of a town and category in a window (same matter, spikes)
         sa.Index("ix_case_town_category_received", "town_id", "category_id", "received_on"),
