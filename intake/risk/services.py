@@ -82,12 +82,16 @@ def raise_signals(signals: list[Signal], *, fresh: list[Signal] = (), officials:
 
 
 def _as_read(warning_id, kind, subject, status, level, measure, window_end) -> RiskWarning:
-    """A warning as the look-up read it, in the session without reading it again (SQLAlchemy's merge with
-    load=False): the columns joining it needs are set, any other is read if something asks for it."""
+    """A warning as the look-up read it, in the session without reading it again (the session's own copy when
+    it holds one): the columns joining it needs are set, any other is read if something asks for it."""
+    held = db.session.identity_map.get(db.session.identity_key(RiskWarning, warning_id))
+    if held is not None:
+        return held
     warning = RiskWarning(id=warning_id, kind=RiskKind(kind), subject=subject, status=RiskStatus(status),
                           level=RiskLevel(level), measure=measure, window_end=window_end)
     make_transient_to_detached(warning)
-    return db.session.merge(warning, load=False)
+    db.session.add(warning)
+    return warning
 
 
 def raise_or_attach(signal: Signal, *, known: list[RiskWarning] | None = None, officials: dict | None = None

@@ -63,7 +63,7 @@ def check_visit(visit: Visit) -> list[RiskWarning]:
     fresh = [group_signal(visit, case, day, t), None if visit.is_repeat else words_signal(case, visit.id, day, t)]
     return raise_signals([s for s in found if s is not None], fresh=[s for s in fresh if s is not None],
                          officials=seen.officials, warnings_read=seen.warnings,
-                         read_kinds=(RiskKind.frequent, RiskKind.after_rereview))
+                         read_kinds=(RiskKind.frequent, RiskKind.after_rereview, RiskKind.same_matter))
 
 
 @dataclass(frozen=True)
@@ -140,28 +140,32 @@ def _look_up_statement():
     three texts. Built once, on the tables (no ORM entity to resolve at each execution), with bound parameters."""
     v, c, stage, party = Visit.__table__.c, Case.__table__.c, CaseStage.__table__.c, CaseParty.__table__.c
     p = sa.bindparam
-    no_int, no_date, no_text = sa.cast(sa.null(), sa.Integer), sa.cast(sa.null(), sa.Date), sa.cast(sa.null(), sa.Text)
+    no_int = no_date = no_text = sa.null()
     ints = (no_int,) * 4
-    visits = (sa.select(sa.literal("v").label("part"), v.id.label("a"), v.case_id.label("b"), no_int.label("e"),
-                        no_int.label("f"), *(no_int.label(f"g{k}") for k in range(4)), no_date.label("d"),
-                        no_text.label("title"), no_text.label("facts"), no_text.label("demand"))
+    # The first part names and types the columns; the others leave theirs unnamed and their NULLs bare (the
+    # union takes the first part's types), which keeps the statement short enough for the driver to cache its
+    # parsing (psycopg: 4,096 characters).
+    visits = (sa.select(sa.literal_column("'v'", sa.Text).label("part"), v.id.label("a"), v.case_id.label("b"),
+                        *(sa.cast(sa.null(), sa.Integer).label(name) for name in ("e", "f", "g0", "g1", "g2", "g3")),
+                        sa.cast(sa.null(), sa.Date).label("d"),
+                        *(sa.cast(sa.null(), sa.Text).label(name) for name in ("title", "facts", "demand")))
               .where(v.person_id == p("person"), v.visited_at >= p("visits_from", type_=sa.DateTime),
                      v.visited_at < p("visits_to", type_=sa.DateTime)))
     stages = (sa.select(stage.case_id, stage.ended_on).join(CaseParty.__table__, party.case_id == stage.case_id)
               .where(party.person_id == p("person"), stage.kind == StageKind.rereview.value,
                      stage.ended_on.is_not(None), stage.ended_on <= p("day", type_=sa.Date))
               .cte("reviewed_stages"))
-    # The re-reviewed matter's columns as subqueries: read for the few stages found only, not for each of the
-    # person's matters (a petitioner of long standing has dozens).
-    of_case = [sa.select(col).where(c.id == stages.c.case_id).scalar_subquery()
-               for col in (c.category_id, c.leader_id, c.city_id, c.county_id, c.town_id, c.village_id, c.grid_id)]
-    reviewed = sa.select(sa.literal("r"), stages.c.case_id, *of_case, stages.c.ended_on, no_text, no_text, no_text)
+    # The re-reviewed matter's columns, joined for the few stages found only (a petitioner of long standing has
+    # dozens of matters).
+    reviewed = (sa.select(sa.literal_column("'r'", sa.Text), stages.c.case_id, c.category_id, c.leader_id, c.city_id, c.county_id,
+                          c.town_id, c.village_id, c.grid_id, stages.c.ended_on, no_text, no_text, no_text)
+                .select_from(stages.join(Case.__table__, c.id == stages.c.case_id)))
     w = RiskWarning.__table__.c
     state = sa.cast(w.status, sa.Text) + ":" + sa.cast(w.level, sa.Text)
-    warned = (sa.select(sa.literal("w"), w.id, w.measure, no_int, no_int, *ints, w.window_end, w.subject,
+    warned = (sa.select(sa.literal_column("'w'", sa.Text), w.id, w.measure, no_int, no_int, *ints, w.window_end, w.subject,
                         sa.cast(w.kind, sa.Text), state)
               .where(w.kind == RiskKind.frequent.value, w.subject == p("person_subject")))
-    warned_reviewed = (sa.select(sa.literal("w"), w.id, w.measure, no_int, no_int, *ints, w.window_end, w.subject,
+    warned_reviewed = (sa.select(sa.literal_column("'w'", sa.Text), w.id, w.measure, no_int, no_int, *ints, w.window_end, w.subject,
                                  sa.cast(w.kind, sa.Text), state)
                        .select_from(stages.join(RiskWarning.__table__, sa.and_(
                            w.kind == RiskKind.after_rereview.value,
@@ -173,19 +177,20 @@ def _look_up_statement():
              .order_by(c.id.desc()).limit(MAX_MATTERS).subquery())
     in_window = sa.and_(v.visited_at >= p("heads_from", type_=sa.DateTime),
                         v.visited_at < p("visits_to", type_=sa.DateTime))
-    matters = (sa.select(sa.literal("m"), alike.c.id, v.id, v.person_id, v.head_count, *ints, no_date, alike.c.title,
+    matters = (sa.select(sa.literal_column("'m'", sa.Text), alike.c.id, v.id, v.person_id, v.head_count, *ints, no_date, alike.c.title,
                          alike.c.facts, alike.c.demand)
                .select_from(alike.outerjoin(Visit.__table__, sa.and_(v.case_id == alike.c.id, in_window))))
-    own = (sa.select(sa.literal("c"), v.case_id, v.id, v.person_id, v.head_count, *ints, no_date, no_text, no_text,
+    own = (sa.select(sa.literal_column("'c'", sa.Text), v.case_id, v.id, v.person_id, v.head_count, *ints, no_date, no_text, no_text,
                      no_text)
            .where(v.case_id == p("case"), in_window))
     user, role = User.__table__.c, UserRole.__table__.c
-    officials = (sa.select(sa.literal("o"), user.id, user.org_unit_id, no_int, no_int, *ints, no_date, no_text,
+    officials = (sa.select(sa.literal_column("'o'", sa.Text), user.id, user.org_unit_id, no_int, no_int, *ints, no_date, no_text,
                            no_text, no_text)
                  .join(UserRole.__table__, role.user_id == user.id)
                  .where(role.role == Role.official.value, user.active.is_(True),
                         user.org_unit_id.in_(p("units", expanding=True))))
-    return sa.union_all(visits, reviewed, matters, own, officials, warned, warned_reviewed)
+    return sa.union_all(visits, *(part.set_label_style(sa.LABEL_STYLE_NONE)
+                                  for part in (reviewed, matters, own, officials, warned, warned_reviewed)))
 
 
 def group_signal(visit: Visit, case: Case, day: date, t: Thresholds) -> Signal | None:
@@ -252,12 +257,13 @@ def same_matter_signal(case: Case, day: date, t: Thresholds) -> Signal | None:
 
 
 def _same_matter(seen: _Seen, case: Case, day: date, t: Thresholds) -> Signal | None:
+    """The same-matter signal of this registration; the warnings of its subject join ``seen.warnings``."""
     similar = _similar(case, seen.matters, t) if case.town_id is not None else []
     if not similar:
         return None
     cluster = {case.id, *similar}
     return _cluster_of([h for h in seen.heads if h[1] in cluster], case,
-                       day - timedelta(days=t.same_matter_days - 1), day, t)
+                       day - timedelta(days=t.same_matter_days - 1), day, t, read=seen.warnings)
 
 
 def _similar(case: Case, matters: dict, t: Thresholds) -> list[int]:
@@ -276,9 +282,10 @@ def _cluster_signal(case_ids: list[int], place: Case, start: date, day: date, t:
     return _cluster_of([tuple(v) for v in visits], place, start, day, t)
 
 
-def _cluster_of(visits: list, place: Case, start: date, day: date, t: Thresholds) -> Signal | None:
+def _cluster_of(visits: list, place: Case, start: date, day: date, t: Thresholds, *, read: list | None = None
+                ) -> Signal | None:
     """The same-matter signal of a cluster's visits (visit id, case id, person id, head count): the people who
-    came (a group counts its heads), on two matters at least."""
+    came (a group counts its heads), on two matters at least. ``read``: see _matter_subject."""
     heads: dict[int, int] = {}
     for _visit_id, _case_id, person_id, head_count in visits:
         heads[person_id] = max(heads.get(person_id, 0), head_count)
@@ -287,20 +294,31 @@ def _cluster_of(visits: list, place: Case, start: date, day: date, t: Thresholds
     if people < t.same_matter_people or len(cases) < 2:
         return None
     items = {f"v{visit_id}": (case_id, visit_id) for visit_id, case_id, _p, _h in sorted(visits)}
-    return Signal(RiskKind.same_matter, _matter_subject(place, cases), items, people, t.same_matter_people,
+    return Signal(RiskKind.same_matter, _matter_subject(place, cases, read), items, people, t.same_matter_people,
                   level_for(people, t.same_matter_people, t), start, day, place, case_id=min(cases),
                   category_id=place.category_id, sensitive_date_id=_sensitive_id(t),
                   detail={"matters": len(cases)})
 
 
-def _matter_subject(place, cases: set[int]) -> str:
-    """The latest warning on any of these matters names the subject (its evidence is not raised again);
-    else the earliest matter does. Two look-ups by primary and foreign key (the evidence's case index, then
-    the warnings by id), whose plans do not hang on the tables' statistics."""
-    ids = set(db.session.scalars(sa.select(RiskEvidence.warning_id).where(RiskEvidence.case_id.in_(sorted(cases)))))
-    earlier = db.session.execute(sa.select(RiskWarning.id, RiskWarning.subject).where(
-        RiskWarning.id.in_(sorted(ids)), RiskWarning.kind == RiskKind.same_matter)).all() if ids else []
-    return max(earlier)[1] if earlier else f"t{place.town_id}:k{place.category_id}:c{min(cases)}"
+def _matter_subject(place, cases: set[int], read: list | None = None) -> str:
+    """The latest same-matter warning holding evidence on any of these matters names the subject (its evidence
+    is not raised again); else the earliest matter does. Two look-ups by primary and foreign key, whose plans do
+    not hang on the tables' statistics (one query joining the evidence went to a scan of it): the warnings
+    holding evidence on these matters (the evidence's case index), then their subjects' warnings (by id, then
+    kind and subject), which ``read`` (when given) receives as the registration's look-up gives warnings (id,
+    kind, subject, status, level, measure, window end), so that raising or joining need not read them again."""
+    ids = sorted(set(db.session.scalars(sa.select(RiskEvidence.warning_id).where(
+        RiskEvidence.case_id.in_(sorted(cases))))))
+    w, kind = RiskWarning.__table__.c, RiskKind.same_matter.value
+    rows = db.session.execute(
+        sa.select(w.id, w.kind, w.subject, w.status, w.level, w.measure, w.window_end, w.id.in_(ids).label("holds"))
+        .where(w.kind == kind, w.subject.in_(sa.select(w.subject).where(w.id.in_(ids), w.kind == kind)))
+    ).all() if ids else []
+    holders = [(r.id, r.subject) for r in rows if r.holds]
+    subject = max(holders)[1] if holders else f"t{place.town_id}:k{place.category_id}:c{min(cases)}"
+    if read is not None:
+        read.extend(tuple(r[:7]) for r in rows if r.subject == subject)
+    return subject
 
 
 def words_signal(case: Case, visit_id: int | None, day: date, t: Thresholds) -> Signal | None:

@@ -142,30 +142,30 @@ _WARNING_COLUMNS = {
     "window_end": "date", "raised_at": "timestamp", "leader_id": "integer", "notified_at": "timestamp",
     "city_id": "integer", "county_id": "integer", "town_id": "integer", "village_id": "integer", "grid_id": "integer"}
 
-# One statement of one shape whatever the round holds (arrays, not a VALUES list per row), so that it is compiled
-# once and the server prepares it: the new warnings (their ids returned by key), the evidence (of the new
-# warnings by key, of the joined by id; its new rows returned), the joins that change their warning (a higher
-# level or measure, or new evidence) with their UPDATE and audit rows, the new warnings' audit rows and their
-# leaders' notices. The main SELECT returns the new warnings' ids and the new evidence rows per warning.
+# One statement of one shape whatever the round holds (its rows as JSON arrays, not a VALUES list per row, and
+# not one parameter per column, which the driver would adapt one by one), so that it is compiled once and the
+# server prepares it: the new warnings (their ids returned by key), the evidence (of the new warnings by key, of
+# the joined by id; its new rows returned), the joins that change their warning (a higher level or measure, or
+# new evidence) with their UPDATE and audit rows, the new warnings' audit rows and their leaders' notices. The
+# main SELECT returns the new warnings' ids and the new evidence rows per warning.
 _POSTGRESQL_ROUND = sa.text(f"""
 WITH w AS (
     INSERT INTO risk_warning ({", ".join(_WARNING_COLUMNS)})
-    SELECT * FROM unnest({", ".join(f"CAST(:w_{c} AS {t}[])" for c, t in _WARNING_COLUMNS.items())})
+    SELECT {", ".join(_WARNING_COLUMNS)}
+    FROM json_to_recordset(CAST(:warnings AS json)) AS n({", ".join(f"{c} {t}" for c, t in _WARNING_COLUMNS.items())})
     ON CONFLICT (key) DO NOTHING RETURNING id, key, leader_id),
 ev AS (
     INSERT INTO risk_evidence (warning_id, item, case_id, visit_id, added_at)
     SELECT coalesce(e.w, w.id), e.item, e.c, e.v, :now
-    FROM unnest(CAST(:ev_w AS integer[]), CAST(:ev_key AS varchar[]), CAST(:ev_item AS varchar[]),
-                CAST(:ev_case AS integer[]), CAST(:ev_visit AS integer[])) AS e(w, key, item, c, v)
+    FROM json_to_recordset(CAST(:evidence AS json)) AS e(w integer, key varchar, item varchar, c integer, v integer)
     LEFT JOIN w ON w.key = e.key
     WHERE coalesce(e.w, w.id) IS NOT NULL
     ON CONFLICT DO NOTHING RETURNING warning_id),
 added AS (SELECT warning_id, count(*) AS n FROM ev GROUP BY warning_id),
 changed AS (
     SELECT j.*, coalesce(a.n, 0) AS n
-    FROM unnest(CAST(:j_id AS integer[]), CAST(:j_measure AS integer[]), CAST(:j_end AS date[]),
-                CAST(:j_level AS varchar[]), CAST(:j_from AS varchar[]), CAST(:j_force AS boolean[]),
-                CAST(:j_action AS varchar[])) AS j(id, measure, window_end, level, from_level, force, action)
+    FROM json_to_recordset(CAST(:joins AS json)) AS j(id integer, measure integer, window_end date, level varchar,
+                                                      from_level varchar, force boolean, action varchar)
     LEFT JOIN added a ON a.warning_id = j.id
     WHERE j.force OR a.n IS NOT NULL),
 up AS (
@@ -178,7 +178,7 @@ audit AS (
     FROM changed c
     UNION ALL
     SELECT :now, 'risk_warning', w.id, 'raise', 'open', r.detail
-    FROM w JOIN unnest(CAST(:r_key AS varchar[]), CAST(:r_detail AS json[])) AS r(key, detail) ON r.key = w.key),
+    FROM w JOIN json_to_recordset(CAST(:raised AS json)) AS r(key varchar, detail json) ON r.key = w.key),
 notice AS (
     INSERT INTO notification (user_id, created_at, kind, params, link, dedupe_key)
     SELECT w.leader_id, :now, 'risk_warning', json_build_object('number', 'YJ' || lpad(w.id::text, 6, '0')),
@@ -193,22 +193,19 @@ SELECT 'e', warning_id, n::text FROM added
 
 
 def _write_postgresql(new, joins, now) -> tuple[dict[str, int], dict[int, int]]:
-    """_POSTGRESQL_ROUND with the round's rows as arrays (enums as their values, JSON as text)."""
+    """_POSTGRESQL_ROUND with the round's rows as JSON (enums as their values, dates in ISO form)."""
     def sql_value(value):
-        return json.dumps(value) if isinstance(value, dict) else getattr(value, "value", value)
-    params = {f"w_{c}": [sql_value(row[c]) for _signal, row in new] for c in _WARNING_COLUMNS}
-    evidence = [(row["key"], e) for signal, row in new for e in _evidence(None, signal.items, now)]
-    evidence += [(None, e) for j in joins for e in _evidence(j.warning.id, j.items, now)]
-    params.update({
-        "now": now, "ev_w": [e["warning_id"] for _k, e in evidence], "ev_key": [k for k, _e in evidence],
-        "ev_item": [e["item"] for _k, e in evidence], "ev_case": [e["case_id"] for _k, e in evidence],
-        "ev_visit": [e["visit_id"] for _k, e in evidence],
-        "j_id": [j.warning.id for j in joins], "j_measure": [j.measure for j in joins],
-        "j_end": [j.window_end for j in joins], "j_level": [j.level.value for j in joins],
-        "j_from": [j.warning.level.value for j in joins], "j_force": [j.force for j in joins],
-        "j_action": [_join_action(j) for j in joins],
-        "r_key": [row["key"] for _signal, row in new],
-        "r_detail": [json.dumps(_raise_detail(signal)) for signal, _row in new]})
+        return value.isoformat() if isinstance(value, (date, datetime)) else getattr(value, "value", value)
+    warnings = [{c: sql_value(row[c]) for c in _WARNING_COLUMNS} for _signal, row in new]
+    evidence = [{"w": None, "key": row["key"], "item": item, "c": c, "v": v}
+                for signal, row in new for item, (c, v) in sorted(signal.items.items())]
+    evidence += [{"w": j.warning.id, "key": None, "item": item, "c": c, "v": v}
+                 for j in joins for item, (c, v) in sorted(j.items.items())]
+    params = {"now": now, "warnings": json.dumps(warnings), "evidence": json.dumps(evidence),
+              "joins": json.dumps([{"id": j.warning.id, "measure": j.measure, "window_end": j.window_end.isoformat(),
+                                    "level": j.level.value, "from_level": j.warning.level.value, "force": j.force,
+                                    "action": _join_action(j)} for j in joins]),
+              "raised": json.dumps([{"key": row["key"], "detail": _raise_detail(signal)} for signal, row in new])}
     ids, added = {}, {}
     for part, number, text in db.session.execute(_POSTGRESQL_ROUND, params):
         if part == "w":
