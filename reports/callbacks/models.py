@@ -76,4 +76,9 @@ class Callback(PlaceMixin, db.Model):
         sa.UniqueConstraint("case_id", "round"),
         sa.Index("ix_callback_county_concluded", "county_id", "concluded_on"),
         sa.Index("ix_callback_status_due", "status", "due_on"),
+        # the work list (pending, soonest due) and the recently recorded list in a county's or a town's scope
+        sa.Index("ix_callback_county_status_due", "county_id", "status", "due_on"),
+        sa.Index("ix_callback_town_status_due", "town_id", "status", "due_on"),
+        sa.Index("ix_callback_county_status_rated", "county_id", "status", "rated_at"),
+        sa.Index("ix_callback_town_status_rated", "town_id", "status", "rated_at"),
     )
