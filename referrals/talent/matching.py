@@ -7,6 +7,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import lazyload
 from flask_babel import lazy_gettext as _l
 
@@ -164,9 +165,9 @@ def _score_sql(t, ts, st, category_id, parent_id, fitting, wanted, day, unit):
     duty = sa.case((t.c.stationing == "on_call", 0.5),
                    (sa.literal(not working), 0.0),
                    (t.c.stationing == "resident", 1.0),
-                   (("," + t.c.weekdays + ",").contains(f",{day.weekday()},"), 1.0), else_=0.0)
+                   (_holds("," + t.c.weekdays + ",", sa.literal(f",{day.weekday()},")), 1.0), else_=0.0)
     if wanted:
-        language = sum((sa.case((("," + t.c.languages + ",").contains(f",{code},"), 1.0), else_=0.0)
+        language = sum((sa.case((_holds("," + t.c.languages + ",", sa.literal(f",{code},")), 1.0), else_=0.0)
                         for code in wanted), sa.literal(0.0)) / len(wanted)
     else:
         language = sa.literal(0.5)
@@ -180,14 +181,37 @@ def _score_sql(t, ts, st, category_id, parent_id, fitting, wanted, day, unit):
 
 
 def _conflicted(county_id: int, person_ids: set[int], names: list[str]) -> set[int]:
-    """Members of the county with a declared conflict with any party (by person or by name)."""
+    """Members of the county with a declared conflict with any party: by person, or by name (either name holding
+    the other). Matched by the database, which returns the few members concerned, not every declaration."""
     if not person_ids and not names:
         return set()
-    rows = db.session.execute(sa.select(TalentConflict.talent_id, TalentConflict.person_id, TalentConflict.name)
-                              .join(Talent, Talent.id == TalentConflict.talent_id)
-                              .where(Talent.county_id == county_id)).all()
-    return {talent_id for talent_id, person_id, name in rows
-            if (person_id and person_id in person_ids) or any(name and (name in n or n in name) for n in names)}
+    c = TalentConflict.__table__.c
+    named = sa.and_(c.name.is_not(None), c.name != "")
+    matches = [sa.and_(named, sa.or_(_holds(c.name, sa.literal(n, sa.String)), _holds(sa.literal(n, sa.String), c.name)))
+               for n in names]
+    if person_ids:
+        matches.append(c.person_id.in_(sorted(person_ids)))
+    return set(db.session.scalars(sa.select(c.talent_id).join(Talent.__table__, Talent.id == c.talent_id)
+                                  .where(Talent.county_id == county_id, sa.or_(*matches))))
+
+
+class _holds(sa.sql.functions.FunctionElement):
+    """SQL: the first text holds the second, exactly as Python's ``in`` (no wildcards, case counts)."""
+    type = sa.Boolean()
+    name = "holds"
+    inherit_cache = True
+
+
+@compiles(_holds)
+def _holds_sqlite(element, compiler, **kw):
+    haystack, needle = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"(instr({haystack}, {needle}) > 0)"
+
+
+@compiles(_holds, "postgresql")
+def _holds_postgresql(element, compiler, **kw):
+    haystack, needle = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"(strpos({haystack}, {needle}) > 0)"
 
 
 def rank_talent_for_case(case: Case, *, at: datetime | None = None, limit: int = 10,
