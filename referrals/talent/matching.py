@@ -4,6 +4,7 @@ Each component is a score in [0, 1] with a weight; the page shows every componen
 Inactive, full and conflicted members are excluded, and the exclusions are counted by reason."""
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -103,27 +104,14 @@ def rank_talent(*, category_id: int, unit: OrgUnit, roles: list[str] | None = No
     fitting = roles if roles is not None else (category.roles.split(",") if category and category.roles else [])
     day = to_local(at or utcnow()).date()
     category_ids = [c for c in (category_id, parent_id) if c]
-    t, ts, st = Talent.__table__, talent_skill, TalentCategoryStat.__table__
-    fits = sa.or_(t.c.role.in_(fitting), t.c.id.in_(
-        sa.select(ts.c.talent_id).where(ts.c.category_id.in_(category_ids))))
-    in_county = sa.and_(t.c.county_id == unit.county_id, fits)
+    ts, st = talent_skill, TalentCategoryStat.__table__
     conflicted = _conflicted(unit.county_id, set(exclude_person_ids), [n for n in party_names if n])
-    skipped = list(exclude_talent_ids) or [0]
-    inactive = sa.case((t.c.active.is_(False), 1), else_=0)
-    full = sa.case((sa.and_(t.c.active.is_(True), t.c.open_load >= t.c.capacity), 1), else_=0)
-    conflict = sa.case((sa.and_(t.c.active.is_(True), t.c.open_load < t.c.capacity,
-                                t.c.id.in_(list(conflicted) or [0])), 1), else_=0)
-    eligible = sa.case((sa.and_(t.c.active.is_(True), t.c.open_load < t.c.capacity,
-                                t.c.id.not_in(list(conflicted) or [0])), 1), else_=0)
-    score = _score_sql(t, ts, st, category_id, parent_id, fitting, tuple(languages), day, unit)
-    # One scan: the window sums count the exclusions over every candidate before LIMIT keeps the best.
-    rows = db.session.execute(
-        sa.select(t.c.id, score.label("score"), eligible.label("eligible"), sa.func.count().over().label("n"),
-                  sa.func.sum(inactive).over().label("inactive"), sa.func.sum(full).over().label("full"),
-                  sa.func.sum(conflict).over().label("conflict"))
-        .select_from(t.outerjoin(st, sa.and_(st.c.talent_id == t.c.id, st.c.category_id == category_id)))
-        .where(in_county, t.c.id.not_in(skipped))
-        .order_by(sa.desc("eligible"), sa.desc("score"), t.c.id).limit(limit)).all()
+    rows = db.session.execute(_ranking_statement(tuple(fitting), parent_id is not None, len(languages)), {
+        "category": category_id, "parent": parent_id, "county": unit.county_id, "town": unit.town_id,
+        "village": unit.village_id, "has_town": unit.town_id is not None,
+        "has_village": unit.village_id is not None, "off_day": not default_calendar().is_working_day(day),
+        "weekday": f",{day.weekday()},", **{f"language{k}": f",{code}," for k, code in enumerate(languages)},
+        "conflicted": sorted(conflicted) or [0], "skipped": list(exclude_talent_ids) or [0], "limit": limit}).all()
     result = MatchResult()
     if rows:
         first = rows[0]
@@ -153,28 +141,55 @@ def rank_talent(*, category_id: int, unit: OrgUnit, roles: list[str] | None = No
     return result
 
 
-def _score_sql(t, ts, st, category_id, parent_id, fitting, wanted, day, unit):
-    """The weighted score as one SQL expression: the component functions above, written for the database."""
-    w = WEIGHTS
+@lru_cache(maxsize=256)
+def _ranking_statement(fitting: tuple[str, ...], has_parent: bool, n_languages: int):
+    """The ranking query for categories of this shape (their fitting roles, a parent or not, the languages
+    wanted): built once, its values bound at each ranking (category, place, day, exclusions), so that neither
+    it nor its cache key is rebuilt for every matter.
+
+    One scan: the window sums count the exclusions over every candidate before LIMIT keeps the best."""
+    t, ts, st = Talent.__table__, talent_skill, TalentCategoryStat.__table__
+    p = sa.bindparam
+    category_ids = [p("category"), p("parent")] if has_parent else [p("category")]
+    fits = sa.or_(t.c.role.in_(fitting), t.c.id.in_(
+        sa.select(ts.c.talent_id).where(ts.c.category_id.in_(category_ids))))
+    conflicted = p("conflicted", expanding=True)
+    open_ = sa.and_(t.c.active.is_(True), t.c.open_load < t.c.capacity)
+    inactive = sa.case((t.c.active.is_(False), 1), else_=0)
+    full = sa.case((sa.and_(t.c.active.is_(True), t.c.open_load >= t.c.capacity), 1), else_=0)
+    conflict = sa.case((sa.and_(open_, t.c.id.in_(conflicted)), 1), else_=0)
+    eligible = sa.case((sa.and_(open_, t.c.id.not_in(conflicted)), 1), else_=0)
+    score = _score_sql(t, ts, st, has_parent, list(fitting), n_languages)
+    return (sa.select(t.c.id, score.label("score"), eligible.label("eligible"), sa.func.count().over().label("n"),
+                      sa.func.sum(inactive).over().label("inactive"), sa.func.sum(full).over().label("full"),
+                      sa.func.sum(conflict).over().label("conflict"))
+            .select_from(t.outerjoin(st, sa.and_(st.c.talent_id == t.c.id, st.c.category_id == p("category"))))
+            .where(t.c.county_id == p("county"), fits, t.c.id.not_in(p("skipped", expanding=True)))
+            .order_by(sa.desc("eligible"), sa.desc("score"), t.c.id).limit(p("limit")))
+
+
+def _score_sql(t, ts, st, has_parent: bool, fitting: list[str], n_languages: int):
+    """The weighted score as one SQL expression: the component functions above, written for the database, with
+    the values of one ranking bound (category, parent, place, day, languages wanted)."""
+    w, p = WEIGHTS, sa.bindparam
     has = lambda cid: sa.exists().where(ts.c.talent_id == t.c.id, ts.c.category_id == cid)  # noqa: E731
-    skill = sa.case((has(category_id), 1.0), else_=sa.case((has(parent_id), 0.7), else_=0.0)) \
-        if parent_id else sa.case((has(category_id), 1.0), else_=0.0)
+    skill = sa.case((has(p("category")), 1.0), else_=sa.case((has(p("parent")), 0.7), else_=0.0)) \
+        if has_parent else sa.case((has(p("category")), 1.0), else_=0.0)
     role = sa.case({r: role_score(r, fitting) for r in fitting}, value=sa.cast(t.c.role, sa.String),
-                   else_=role_score("", fitting) if not fitting else 0.0) if fitting else sa.literal(0.5)
-    working = default_calendar().is_working_day(day)
+                   else_=0.0) if fitting else sa.literal(0.5)
     duty = sa.case((t.c.stationing == "on_call", 0.5),
-                   (sa.literal(not working), 0.0),
+                   (p("off_day", type_=sa.Boolean), 0.0),
                    (t.c.stationing == "resident", 1.0),
-                   (_holds("," + t.c.weekdays + ",", sa.literal(f",{day.weekday()},")), 1.0), else_=0.0)
-    if wanted:
-        language = sum((sa.case((_holds("," + t.c.languages + ",", sa.literal(f",{code},")), 1.0), else_=0.0)
-                        for code in wanted), sa.literal(0.0)) / len(wanted)
+                   (_holds("," + t.c.weekdays + ",", p("weekday", type_=sa.String)), 1.0), else_=0.0)
+    if n_languages:
+        language = sum((sa.case((_holds("," + t.c.languages + ",", p(f"language{k}", type_=sa.String)), 1.0),
+                                else_=0.0) for k in range(n_languages)), sa.literal(0.0)) / n_languages
     else:
         language = sa.literal(0.5)
     load = 1.0 - sa.cast(t.c.open_load, sa.Float) / t.c.capacity
-    distance = sa.case((sa.and_(sa.literal(unit.village_id is not None), t.c.village_id == unit.village_id), 1.0),
-                       (sa.and_(sa.literal(unit.town_id is not None), t.c.town_id == unit.town_id), 0.7),
-                       (t.c.county_id == unit.county_id, 0.4), else_=0.0)
+    distance = sa.case((sa.and_(p("has_village", type_=sa.Boolean), t.c.village_id == p("village")), 1.0),
+                       (sa.and_(p("has_town", type_=sa.Boolean), t.c.town_id == p("town")), 0.7),
+                       (t.c.county_id == p("county"), 0.4), else_=0.0)
     satisfaction = sa.func.coalesce((st.c.satisfied + 1.0) / (st.c.rated + 2.0), 0.5)
     return (w["skill"] * skill + w["role"] * role + w["duty"] * duty + w["language"] * language
             + w["load"] * load + w["distance"] * distance + w["satisfaction"] * satisfaction)

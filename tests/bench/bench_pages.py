@@ -210,6 +210,11 @@ def open_app(path: str):
     with app.app_context():
         for index in measures.MEASURE_INDEXES:      # as bench_measures does for a database cached before an index
             index.create(db.engine, checkfirst=True)
+        # Every index the models declare: the cached database may predate one (the migration adds it to a
+        # database in service; the cached file was made by the models of its day).
+        for table in db.metadata.sorted_tables:
+            for index in table.indexes:
+                index.create(db.engine, checkfirst=True)
     return app
 
 
