@@ -16,6 +16,7 @@ from desk.models import Case, CaseStatus, Category, OrgUnit, Site, Ticket, Visit
 from reports.callbacks.models import Callback, CallbackStatus, Rating
 from reports.dashboard.arithmetic import change, percentile, percentile_of_counts, ratio
 from reports.dashboard.backlog import AGE_BUCKETS, backlog_by_age, overdue_cases
+from reports.dashboard.other_areas import orders, outreach_by_kind
 from reports.dashboard import outreach_measures
 from reports.dashboard.routes import routes_counted
 from reports.dashboard.channels import channels_counted
@@ -338,31 +339,6 @@ def top_issues(*, unit: OrgUnit, start: date, end: date, limit: int = 10) -> lis
                        "name": category.name, "group": parent.name if parent else "", "new_cases": n,
                        "share": ratio(n, total)})
     return result
-
-
-# --- other areas' measures ----------------------------------------------------------------------------------
-
-def outreach_by_kind(*, unit: OrgUnit, start: date, end: date) -> list[dict] | None:
-    """Outreach person-times by service kind (outreach.field.measures); None while that area is not installed."""
-    try:
-        from outreach.field.measures import person_times
-    except ModuleNotFoundError as err:
-        if err.name not in ("outreach.field.measures", "outreach.field", "outreach"):
-            raise
-        return None
-    return person_times(unit=unit, start=start, end=end, by="kind")
-
-
-def orders(*, unit: OrgUnit, start: date, end: date) -> tuple[dict | None, list[dict]]:
-    """Dispatch-order totals and the per-department rows (referrals.orders.measures); None while not installed."""
-    try:
-        from referrals.orders.measures import order_measures, orders_by_department
-    except ModuleNotFoundError as err:
-        if err.name not in ("referrals.orders.measures", "referrals.orders"):
-            raise
-        return None, []
-    return (order_measures(unit=unit, start=start, end=end),
-            orders_by_department(unit=unit, start=start, end=end))
 
 
 def month_report(*, unit: OrgUnit, year: int, month: int, parts=None) -> dict:

@@ -11,10 +11,12 @@ Revises: c18risk001
 Create Date: 2026-12-04 10:00:00
 
 """
-from datetime import datetime, timezone
+
 
 from alembic import op
 import sqlalchemy as sa
+
+from desk.timeutil import utcnow
 
 
 # revision identifiers, used by Alembic.
@@ -44,7 +46,7 @@ def _variants(term: str) -> set[str]:
 def upgrade():
     conn = op.get_bind()
     held = {variant for term in conn.execute(sa.select(risk_term.c.term)).scalars() for variant in _variants(term)}
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = utcnow()      # the desk's one clock (frozen in tests)
     rows = [{"term": term, "level": level, "active": True, "created_at": now}
             for level, terms in TERMS.items() for term in terms if not held & _variants(term)]
     if rows:
