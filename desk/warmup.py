@@ -3,7 +3,8 @@
 Measured (tests/bench/bench_dashboard_first_load.py, issue 16): the first dashboard of a fresh process took
 about twice the next one: compiling the templates (the dashboard's macros are large), compiling some 60 SQL
 statements that SQLAlchemy then caches, configuring the mappers and loading the locale data. None of that
-depends on who asks, so a thread does it once right after the application starts."""
+depends on who asks, so a thread does it once right after the application starts. The first PDF's share
+(importing WeasyPrint, loading the fonts) runs in a thread of its own, desk/pdf.py's warm_engine."""
 import logging
 import threading
 import time
@@ -12,6 +13,7 @@ from babel import Locale
 from sqlalchemy.orm import configure_mappers
 
 from desk.extensions import db
+from desk.pdf import warm_engine
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +26,7 @@ def add_warmer(app, warm) -> None:
 def warm_up(app) -> float:
     """Do the first-request work now; returns the seconds it took. A failing step is logged, never raised."""
     started = time.perf_counter()
+    warm_engine()   # WeasyPrint and its fonts, in a thread of their own (desk/pdf.py)
     with app.app_context():
         configure_mappers()
         for locale in app.config["LOCALES"]:

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 
 from desk.errors import DomainError
 from desk.extensions import db, write_intent
+from desk.pdf import render_pdf_html, warm_engine
 from desk.models import Level, OrgUnit
 from desk.timeutil import to_local, utcnow
 from desk.transactions import insert_ignoring_duplicates
@@ -142,10 +143,10 @@ def render_monthly_summary(*, unit: OrgUnit, year: int, month: int, locale: str,
                            now: datetime | None = None, archived_at: datetime | None = None) -> bytes:
     """The monthly summary of ``unit`` for ``year``-``month`` as PDF bytes, in ``locale`` (see render_html)."""
     _validate(unit, year, month, locale)
-    from weasyprint import HTML
+    warm_engine()   # a fresh process loads WeasyPrint and its fonts while the report's queries run
     with force_locale(locale):
         html = render_html(unit=unit, year=year, month=month, now=now, archived_at=archived_at)
-        return HTML(string=html, base_url=current_app.root_path).write_pdf()
+        return render_pdf_html(html)
 
 
 # --- the archive -----------------------------------------------------------------------------------------------

@@ -14,11 +14,11 @@ is the wall time of the whole request (routing, queries, rendering, reading the 
 twice: the first pass finds the URLs and warms the caches (SQLite pages, compiled SQL, templates) and is
 not timed; the second pass requests the same URLs in the same order and is the one timed.
 
-Prints BENCH page_p95_ms_1m and page_max_ms_1m over every page reached, then the dashboard figures (the
-whole request, median of 5 after one untimed request, for the measured month 2026-10 of
-tests/bench/bench_measures.py): dashboard_request_s_1m (the county official's), dashboard_city_request_s_1m
-(the city official's) and dashboard_growth_1m_over_10k (the county dashboard at 1M over the same at 10k),
-then the slowest routes with their SQL time and slowest statement. --gunicorn also times the two dashboards
+Prints the dashboard figures first (the whole request, median of 5 after one untimed request, for the
+measured month 2026-10 of tests/bench/bench_measures.py): dashboard_request_s_1m (the county official's),
+dashboard_city_request_s_1m (the city official's) and dashboard_growth_1m_over_10k (the county dashboard at 1M
+over the same at 10k); then crawls, and prints BENCH page_p95_ms_1m and page_max_ms_1m over every page
+reached, then the slowest routes with their SQL time and slowest statement. --gunicorn also times the two dashboards
 through a real gunicorn server (for information).
 
 The databases are tests/bench/bench_measures.py's (built once and cached under /tmp); each run works on a
@@ -347,6 +347,13 @@ def main() -> None:
     path = small_path if args.history == 10_000 else working_copy(args.history)
     app = small_app if args.history == 10_000 else open_app(path)
     timer = small_timer if app is small_app else SqlTimer(_engine(app))
+    # The dashboards first: their figures do not wait for (or depend on) the crawl, which is long at 1M.
+    county = time_dashboard(app, "official", timer)
+    city = time_dashboard(app, "cityofficial", timer)
+    bench_line(f"dashboard_request_s_{label}", county, "s", "<=", 1.0)
+    bench_line(f"dashboard_city_request_s_{label}", city, "s", "<=", 2.0)
+    if args.history != 10_000:
+        bench_line(f"dashboard_growth_{label}_over_10k", county / county_small, "x", "<=", 2)
     print(f"crawling {path} through the in-process test client; a warm-up pass (untimed), then the timed pass:",
           flush=True)
     from desk.demo.seed import DEMO_USERS
@@ -360,14 +367,8 @@ def main() -> None:
     writers = sorted({r["endpoint"] for r in rows if r["writes"]})
     if writers:
         print("  GET routes that wrote to the database (on the working copy):", ", ".join(writers))
-    county = time_dashboard(app, "official", timer)
-    city = time_dashboard(app, "cityofficial", timer)
     bench_line(f"page_p95_ms_{label}", percentile(times, 0.95), "ms", "<=", 300)
     bench_line(f"page_max_ms_{label}", max(times), "ms", "<=", 2000)
-    bench_line(f"dashboard_request_s_{label}", county, "s", "<=", 1.0)
-    bench_line(f"dashboard_city_request_s_{label}", city, "s", "<=", 2.0)
-    if args.history != 10_000:
-        bench_line(f"dashboard_growth_{label}_over_10k", county / county_small, "x", "<=", 2)
     print_slowest(rows)
     if args.rows:
         with open(args.rows, "w") as handle:

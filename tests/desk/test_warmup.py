@@ -25,3 +25,26 @@ def test_tests_and_cli_do_not_warm_up_but_a_serving_app_does(tmp_path):
     thread = served.extensions["desk.warm_up"]
     thread.join(60)
     assert not thread.is_alive()                   # an empty database: the dashboard step is skipped, not fatal
+
+
+def test_the_pdf_engine_is_loaded_once_in_its_own_thread_and_a_failed_load_is_tried_again(app, monkeypatch):
+    import subprocess
+    import tempfile
+
+    from desk import pdf
+    monkeypatch.setattr(pdf, "_engine", None)
+    monkeypatch.setattr(pdf, "WARM_HTML", None)          # WeasyPrint refuses a document with no source
+    failed = pdf.warm_engine()
+    assert failed.exception(timeout=60) is not None
+    monkeypatch.undo()
+    monkeypatch.setattr(pdf, "_engine", None)
+    first = pdf.warm_engine()
+    assert first is not failed and pdf.warm_engine() is first
+    assert first.result(timeout=60).__module__.startswith("weasyprint")
+    with app.test_request_context():
+        document = pdf.render_pdf_html("<p>月度工作汇总 <b>办结率</b></p>")
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(document)
+        handle.flush()
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", handle.name, "-"], capture_output=True, text=True)
+    assert "月度工作汇总" in text.stdout and "办结率" in text.stdout
