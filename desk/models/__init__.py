@@ -4,7 +4,8 @@ from desk.models.calendar import CalendarDay, DayKind
 from desk.models.cases import (ACCUSATION_ROUTES, BRANCH_ROUTES, HANDLING_STATUSES, LITIGATION_ROUTES,
                                OPEN_STATUSES, REPLIED_STATUSES, Case, CaseParty, CaseStage, CaseStatus, Channel,
                                DemandBranch, GRADE_ORDER, CaseGrade, Outcome, PetitionType, Route, StageKind, Visit)
-from desk.models.org import LEVEL_ORDER, Category, Department, Level, OrgUnit, PlaceMixin, Room, Site, SiteLevel
+from desk.models.org import (LEVEL_ORDER, Category, Department, Level, OrgUnit, PlaceMixin, Room, Site, SiteLevel,
+                             full_names)
 from desk.models.people import Person
 from desk.models.counters import Counter, next_number
 from desk.models.jobs import JobLock, JobRun
@@ -12,7 +13,7 @@ from desk.models.throttle import LoginThrottle, RateCounter
 from desk.models.tickets import Ticket, TicketStatus
 from desk.models.users import Role, User, UserRole, grid_membership
 
-__all__ = ["CalendarDay", "DayKind", "JobLock", "JobRun", "Counter", "next_number", "AuditEntry", "Notification", "OPEN_STATUSES", "HANDLING_STATUSES",
+__all__ = ["full_names", "CalendarDay", "DayKind", "JobLock", "JobRun", "Counter", "next_number", "AuditEntry", "Notification", "OPEN_STATUSES", "HANDLING_STATUSES",
            "REPLIED_STATUSES", "ACCUSATION_ROUTES", "BRANCH_ROUTES", "LITIGATION_ROUTES", "Case", "CaseParty",
            "CaseStage", "CaseStatus", "Route", "StageKind", "GRADE_ORDER", "CaseGrade", "Channel",
            "DemandBranch", "Outcome", "PetitionType", "Visit", "LEVEL_ORDER", "Category", "Department",

@@ -79,6 +79,30 @@ class OrgUnit(db.Model):
         return self.name
 
 
+def full_names(ids, known: dict[int, str] | None = None) -> dict[int, str]:
+    """OrgUnit.full_name of some units, read with their ancestors one level per query (at most five), not one
+    unit at a time: for lists and exports of many rows. ``known`` (names found before) is extended and returned."""
+    names = {} if known is None else known
+    todo = {i for i in ids if i} - names.keys()
+    if not todo:
+        return names
+    units: dict[int, tuple] = {}
+    wanted, asking = set(todo), set(todo)
+    while asking:
+        rows = db.session.execute(sa.select(OrgUnit.id, OrgUnit.name, OrgUnit.level, OrgUnit.parent_id)
+                                  .where(OrgUnit.id.in_(asking))).all()
+        units.update((row.id, (row.name, row.level, row.parent_id)) for row in rows)
+        asking = {parent for _name, level, parent in (units[r.id] for r in rows)
+                  if parent and level != Level.city and parent not in units}
+    for unit_id in wanted & units.keys():
+        parts, at = [], unit_id
+        while at in units and units[at][1] != Level.city:
+            parts.append(units[at][0])
+            at = units[at][2]
+        names[unit_id] = "".join(reversed(parts)) or units[unit_id][0]
+    return names
+
+
 class SiteLevel(TitledEnum):
     county_center = "county_center"
     town_station = "town_station"

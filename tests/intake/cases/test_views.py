@@ -192,3 +192,39 @@ def test_list_queries_use_indexes(app, world):
         sql = str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True}))
         plan = " ".join(str(r) for r in db.session.execute(sa.text("EXPLAIN QUERY PLAN " + sql)))
         assert "USING INDEX" in plan or "USING COVERING INDEX" in plan, plan
+
+
+def test_csv_export_reads_places_and_people_per_batch_not_per_row(app, login_as, world):
+    from desk.models import Level, OrgUnit, full_names
+    from tests.factories import _unit
+    client = _staff(login_as, world)
+    statements, counts, places = [], [], []
+
+    def record(conn, cursor, statement, *rest):
+        statements.append(statement)
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        for more in (2, 10):
+            for n in range(more):
+                # each case in a village and grid of its own, not held by this test: the export must read
+                # their names (and their ancestors') itself
+                village = _unit(f"4407810019{len(places):02d}", f"新村{len(places)}", Level.village, world.town)
+                grid = _unit(village.code + "01", f"新村{len(places)}第1网格", Level.grid, village)
+                make_case(world, unit=grid, person=make_person(world, name=f"孙{len(places)}",
+                                                                phone=f"1361234{len(places):04d}"))
+                places.append(grid.id)
+            db.session.commit()
+            for unit in list(db.session.identity_map.values()):
+                if isinstance(unit, OrgUnit) and unit.level in (Level.village, Level.grid):
+                    db.session.expunge(unit)
+            statements.clear()
+            body = client.get("/intake/cases/export.csv").get_data(as_text=True)
+            counts.append(len(statements))
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert counts[0] == counts[1], counts           # 2 cases or 12: the same statements
+    names = full_names(places)
+    for grid_id in places:
+        assert names[grid_id] == db.session.get(OrgUnit, grid_id).full_name and names[grid_id] in body
+    assert names[places[-1]] == "台山市台城街道新村11新村11第1网格"
+    assert "136****0011" in body and "孙11" in body
