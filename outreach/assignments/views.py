@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 import sqlalchemy as sa
+import sqlalchemy.orm
 
 from desk.access import get_in_scope, in_scope, require_roles, scope_clause
 from desk.errors import DomainError, show_on_form
@@ -55,7 +56,10 @@ def requests():
     before = id_arg("before")
     if before:
         query = query.where(OutreachRequest.id < before)
-    rows = list(db.session.scalars(query.order_by(OutreachRequest.id.desc()).limit(PAGE + 1)))
+    # each row's site and member read with the page, not one by one
+    rows = list(db.session.scalars(query.options(sa.orm.selectinload(OutreachRequest.site),
+                                                 sa.orm.selectinload(OutreachRequest.talent))
+                                   .order_by(OutreachRequest.id.desc()).limit(PAGE + 1)))
     next_url = url_for("outreach.requests", status=status.value if status else None, before=rows[PAGE - 1].id) \
         if len(rows) > PAGE else None
     return render_template("outreach/assignments/requests.html", rows=rows[:PAGE], status=status,

@@ -6,6 +6,7 @@ from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
 import sqlalchemy as sa
+import sqlalchemy.orm
 
 from desk.access import get_in_scope, in_scope, may_open, require_roles
 from desk.extensions import db
@@ -154,7 +155,11 @@ def drill_down():
     page = sa.select(model).where(model.id.in_(sa.select(ids.c[0])))
     if before:
         page = page.where(model.id < before)
-    rows = list(db.session.scalars(page.order_by(model.id.desc()).limit(DRILL_PAGE + 1)))
+    # the page's matters (and a visit's visitor, a ticket's visit) read with it, not one row at a time
+    loads = [sa.orm.selectinload(getattr(model, name)) for name in ("case", "person") if hasattr(model, name)]
+    if kind == "ticket":
+        loads.append(sa.orm.selectinload(Ticket.visit).selectinload(Visit.case))
+    rows = list(db.session.scalars(page.options(*loads).order_by(model.id.desc()).limit(DRILL_PAGE + 1)))
     more = len(rows) > DRILL_PAGE
     rows = rows[:DRILL_PAGE]
     cases = [c for c in (_case_of(kind, row) for row in rows) if c is not None]
