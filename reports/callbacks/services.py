@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
@@ -77,7 +78,7 @@ def work_list(user, today: date, *, town_id: int | None = None, limit: int = 200
     """Pending callbacks in the user's scope whose window is still open, the soonest due first."""
     query = (sa.select(Callback).where(scope_clause(Callback, user), Callback.status == S.pending,
                                        Callback.due_on >= today)
-             .order_by(Callback.due_on, Callback.id).limit(limit))
+             .order_by(Callback.due_on, Callback.id).limit(limit).options(sa.orm.selectinload(Callback.case)))
     if town_id:
         query = query.where(Callback.town_id == town_id)
     return list(db.session.scalars(query))
@@ -86,7 +87,7 @@ def work_list(user, today: date, *, town_id: int | None = None, limit: int = 200
 def recently_recorded(user, *, limit: int = 20) -> list[Callback]:
     return list(db.session.scalars(
         sa.select(Callback).where(scope_clause(Callback, user), Callback.status == S.rated)
-        .order_by(Callback.rated_at.desc(), Callback.id.desc()).limit(limit)))
+        .order_by(Callback.rated_at.desc(), Callback.id.desc()).limit(limit).options(sa.orm.selectinload(Callback.case))))
 
 
 def _rate(callback: Callback, *, actor, rating: Rating, channel: CallbackChannel, comment: str,

@@ -9,7 +9,7 @@ from desk.access import get_in_scope, public, require_roles, units_in_scope
 from desk.audit import record_audit, timeline
 from desk.errors import DomainError, show_on_form
 from desk.extensions import db
-from desk.models import Case, Level, Role
+from desk.models import Case, Level, Role, full_names
 from desk.panels import case_panel
 from desk.timeutil import local_today, utcnow
 from desk.transactions import begin_write
@@ -31,9 +31,10 @@ def callbacks_list():
     # A GET writes nothing: newly concluded matters the job has not reached yet are counted and opened by a POST.
     waiting = callbacks.open_callbacks_for_concluded(utcnow(), unit=current_user.org_unit, dry_run=True)
     today = local_today()
-    return render_template("reports/callbacks/work_list.html", form=form, rows=callbacks.work_list(
-        current_user, today, town_id=town_id), recent=callbacks.recently_recorded(current_user), today=today,
-        waiting=waiting)
+    rows = callbacks.work_list(current_user, today, town_id=town_id)
+    return render_template("reports/callbacks/work_list.html", form=form, rows=rows,
+                           places=full_names(c.case.place_unit_id for c in rows),
+                           recent=callbacks.recently_recorded(current_user), today=today, waiting=waiting)
 
 
 @bp.route("/callbacks/open", methods=["POST"])
