@@ -6,6 +6,7 @@ from flask import (Response, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 import sqlalchemy as sa
+import sqlalchemy.orm
 from werkzeug.datastructures import MultiDict
 
 from desk import cases, crypto, stages
@@ -218,7 +219,8 @@ def case_list():
         return redirect(url_for("intake.case_list", **args))
     form, filters = _filters()
     rows, next_cursor = page_of_cases(current_user, filters, local_today(), before=request.args.get("before"),
-                                      soon_days=current_app.config["DUE_SOON_DAYS"])
+                                      soon_days=current_app.config["DUE_SOON_DAYS"],
+                                      load=[sa.orm.selectinload(Case.parties)])   # petitioners with the page
     args = _link_args()
     return render_template("intake/cases/list.html", form=form, cases=rows, today=local_today(),
                            awaiting=awaiting_by_channel(current_user),
