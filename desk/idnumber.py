@@ -2,6 +2,7 @@
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 
@@ -49,6 +50,12 @@ def area_status(code: str, today: date) -> tuple[str, str | None]:
     The table marks each county with the years it was in use ("[1992-]台山市", "[1992-2002]新会市"); a
     number keeps the code it was issued with, so a code in use today is genuine whatever the birth year,
     and a retired one is only noted."""
+    return _area_status(code, today.year)
+
+
+@lru_cache(maxsize=8192)
+def _area_status(code: str, year: int) -> tuple[str, str | None]:
+    """area_status for a year: read from the table once per code (reception checks the same few counties)."""
     from stdnum import numdb
     retired = None
     for _prefix, props in numdb.get("cn/loc").info(code):
@@ -59,7 +66,7 @@ def area_status(code: str, today: date) -> tuple[str, str | None]:
             if match is None:
                 return "current", county
             start, end, name = match.groups()
-            if (not start or int(start) <= today.year) and (not end or int(end) >= today.year):
+            if (not start or int(start) <= year) and (not end or int(end) >= year):
                 return "current", name
             retired = retired or name
     return ("retired", retired) if retired else ("unknown", None)
