@@ -235,6 +235,11 @@ class Case(PlaceMixin, db.Model):
         # the case list filtered by status, newest first, in a county's or a town's scope (issue 19)
         sa.Index("ix_case_county_status_created", "county_id", "status", "created_at"),
         sa.Index("ix_case_town_status_created", "town_id", "status", "created_at"),
+        # ... and in a city's, a village's or a grid's (migration c19list002)
+        sa.Index("ix_case_city_created", "city_id", "created_at"),
+        sa.Index("ix_case_city_status_created", "city_id", "status", "created_at"),
+        sa.Index("ix_case_village_created", "village_id", "created_at"),
+        sa.Index("ix_case_grid_created", "grid_id", "created_at"),
         sa.Index("ix_case_category_created", "category_id", "created_at"),
         # risk early warning: matters of a town and category in a window (same matter, spikes)
         sa.Index("ix_case_town_category_received", "town_id", "category_id", "received_on"),

@@ -50,6 +50,7 @@ OPTIONS_PER_SELECT = 8            # a scope select lists every unit of a city (t
 PAGES_PER_ROLE = 400              # a safety net; the per-endpoint cap ends each crawl long before
 DASHBOARD_RUNS = 5
 SLOWEST_SHOWN = 5
+SLOW_SHOWN_S = 2.0                # timed requests slower than this are printed as they happen
 MONTH = f"{bench_measures.YEAR:04d}-{bench_measures.MONTH:02d}"
 SKIP_ENDPOINT_WORDS = ("logout", "language", "login")
 # Filter forms that POST only to redirect to the same list with the filters in its query string (the case list
@@ -188,6 +189,8 @@ def timed_pass(app, client, urls: list[str], timer: SqlTimer, username: str) -> 
     rows = []
     for url in urls:
         response, seconds, error = fetch(client, url, timer)
+        if seconds > SLOW_SHOWN_S:       # progress on a long crawl, and where it goes
+            print(f"    slow: {seconds:.1f} s {url}", flush=True)
         rows.append({"user": username, "url": url, "endpoint": endpoint_of(adapter, url), "ms": seconds * 1000,
                      "status": response.status_code if response is not None else error, "sql_ms": timer.seconds * 1000,
                      "queries": timer.count, "slowest_sql": timer.slowest, "writes": timer.writes})
