@@ -16,6 +16,7 @@ from desk.timeutil import local_today, to_local, utcnow
 from reports import bp
 from reports.dashboard import charts, drill, exports, measures, outreach_measures, risk
 from reports.dashboard.definitions import DEFINITIONS
+from reports.dashboard.gather import gather_report
 from reports.dashboard.forms import DashboardForm
 from reports.dashboard.scope import unit_names
 
@@ -104,7 +105,7 @@ def dashboard():
     if not valid:
         return render_template("reports/dashboard/overview.html", form=form, report=None), 400
     unit, year, month = _selection(form)
-    report = measures.month_report(unit=unit, year=year, month=month)
+    report = gather_report(unit=unit, year=year, month=month)
     tables = exports.dashboard_tables(report)
     form.unit.data, form.month.data = unit.id, date(year, month, 1)
     svgs = {"category_mix": charts.category_mix_svg(report["by_category"]),

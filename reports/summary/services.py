@@ -7,7 +7,6 @@ so a job that runs twice, or two schedulers, still leave exactly one file per sc
 import logging
 import re
 import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -18,7 +17,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 
 from desk.errors import DomainError
-from desk.extensions import db, write_intent
+from desk.extensions import db
 from desk.pdf import render_pdf_html, warm_engine
 from desk.models import Level, OrgUnit
 from desk.timeutil import to_local, utcnow
@@ -26,6 +25,7 @@ from desk.transactions import insert_ignoring_duplicates
 from reports.dashboard import measures
 from reports.dashboard.definitions import DEFINITIONS
 from reports.dashboard.exports import by_area_title
+from reports.dashboard.gather import gather_report
 from reports.summary.models import MonthlySummary
 
 log = logging.getLogger("reports.summary")
@@ -80,33 +80,6 @@ def _charts(report: dict) -> dict:
 
 
 # --- the PDF -------------------------------------------------------------------------------------------------
-
-# month_report's parts in three groups of about equal cost at city scale, computed side by side: each group
-# on its own connection (SQLite and PostgreSQL both run a query outside the GIL), merged into one report.
-PART_GROUPS = ({"trend"}, {"measures", "backlog", "outreach_measures"},
-               {"overdue", "by_town", "by_category", "top_issues", "outreach", "orders", "routes", "channels",
-                "grid_events", "risk"})
-
-
-def gather_report(*, unit: OrgUnit, year: int, month: int) -> dict:
-    """measures.month_report for the unit and month, its parts computed in parallel (same figures, less wait)."""
-    app = current_app._get_current_object()
-    locale = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
-    unit_id = unit.id
-
-    def part(keys: set) -> dict:
-        with app.app_context(), force_locale(locale):
-            write_intent.set(False)   # read only: a reader never queues for the SQLite write lock
-            return measures.month_report(unit=db.session.get(OrgUnit, unit_id), year=year, month=month, parts=keys)
-
-    with ThreadPoolExecutor(max_workers=len(PART_GROUPS), thread_name_prefix="summary") as pool:
-        pieces = list(pool.map(part, PART_GROUPS))
-    report = {}
-    for piece in pieces:
-        report.update(piece)
-    report["unit"] = unit   # the caller's own instance, not a worker session's
-    return report
-
 
 def _validate(unit: OrgUnit, year: int, month: int, locale: str) -> None:
     if locale not in LOCALES:

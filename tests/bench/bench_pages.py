@@ -215,9 +215,16 @@ def open_app(path: str):
             index.create(db.engine, checkfirst=True)
         # Every index the models declare: the cached database may predate one (the migration adds it to a
         # database in service; the cached file was made by the models of its day).
+        created = False
         for table in db.metadata.sorted_tables:
+            existing = {index["name"] for index in sa.inspect(db.engine).get_indexes(table.name)}
             for index in table.indexes:
-                index.create(db.engine, checkfirst=True)
+                if index.name not in existing:
+                    index.create(db.engine)
+                    created = True
+        if created:   # as the migration that adds an index does: the planner needs its statistics
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql("ANALYZE")
     return app
 
 
