@@ -202,8 +202,15 @@ def timed_pass(app, client, urls: list[str], timer: SqlTimer, username: str) -> 
 def working_copy(n_history: int) -> str:
     cached = cached_database(f"/tmp/desk-bench-measures-v2-{n_history}.sqlite", bench_measures.build, n_history)
     copy = f"/tmp/desk-bench-pages-run-{n_history}.sqlite"
+    remove_copy(copy)     # with the write-ahead log of an earlier run, which SQLite would replay into the copy
     shutil.copyfile(cached, copy)
     return copy
+
+
+def remove_copy(path: str) -> None:
+    for name in (path, path + "-wal", path + "-shm"):
+        if os.path.exists(name):
+            os.remove(name)
 
 
 def open_app(path: str):
@@ -388,7 +395,7 @@ def main() -> None:
         print(f"through gunicorn (1 sync worker, HTTP on localhost; information): county {served['official']:.3f} s, "
               f"city {served['cityofficial']:.3f} s", flush=True)
     for copy in {small_path, path}:
-        os.remove(copy)
+        remove_copy(copy)
 
 
 def _engine(app):
