@@ -104,6 +104,15 @@ def _search(q: str):
     return sa.or_(*conditions)
 
 
+NEWEST_FIRST = (Case.created_at.desc(), Case.id.desc())
+
+
+def _older_than(cursor: tuple[datetime, int]):
+    """SQL: after the row ``cursor`` (created_at, id) in NEWEST_FIRST order (the keyset of lists and exports)."""
+    created, ident = cursor
+    return sa.or_(Case.created_at < created, sa.and_(Case.created_at == created, Case.id < ident))
+
+
 def page_of_cases(user, filters: CaseFilters, today: date, before: str | None = None, limit: int = PAGE,
                   soon_days: int = 3, load=()) -> tuple[list[Case], str | None]:
     """Newest first; ``before`` is the keyset cursor "<created_at iso>,<id>" of the last row shown; ``load``:
@@ -111,11 +120,10 @@ def page_of_cases(user, filters: CaseFilters, today: date, before: str | None = 
     stmt = filtered_cases(user, filters, today, soon_days)
     cursor = parse_cursor(before)
     if cursor:
-        created, ident = cursor
-        stmt = stmt.where(sa.or_(Case.created_at < created, sa.and_(Case.created_at == created, Case.id < ident)))
+        stmt = stmt.where(_older_than(cursor))
     # the owners in one query with the page, not one per row shown
     rows = list(db.session.scalars(stmt.options(sa.orm.selectinload(Case.owner_unit), *load)
-                                   .order_by(Case.created_at.desc(), Case.id.desc()).limit(limit + 1)))
+                                   .order_by(*NEWEST_FIRST).limit(limit + 1)))
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
@@ -164,11 +172,8 @@ def export_csv(user, filters: CaseFilters, today: date, batch: int = 2000):
     categories = {c.id: c.name for c in db.session.scalars(sa.select(Category))}
     names, cursor = {}, None
     while True:
-        stmt = base
-        if cursor:
-            stmt = stmt.where(sa.or_(Case.created_at < cursor[0], sa.and_(Case.created_at == cursor[0],
-                                                                         Case.id < cursor[1])))
-        rows = db.session.execute(stmt.order_by(Case.created_at.desc(), Case.id.desc()).limit(batch)).all()
+        stmt = base.where(_older_than(cursor)) if cursor else base
+        rows = db.session.execute(stmt.order_by(*NEWEST_FIRST).limit(batch)).all()
         if not rows:
             break
         people: dict[int, list] = {}
