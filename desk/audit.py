@@ -7,7 +7,7 @@ from desk.models import AuditEntry
 
 # What a history line says for each recorded action; an action named after a state shows that state's title.
 ACTION_TITLES = {
-    "create": _l("Created"), "update": _l("Edited"), "import": _l("Imported"), "locked": _l("Locked"),
+    "create": _l("Created"), "asked": _l("File asked for"), "update": _l("Edited"), "import": _l("Imported"), "locked": _l("Locked"),
     "register": _l("Registered"), "accept": _l("Accepted"), "not_accept": _l("Not accepted"),
     "start": _l("Started"), "extend": _l("Extended"), "conclude": _l("Concluded"), "close": _l("Closed"),
     "reopen_review": _l("Reopened for review"), "issue": _l("Issued"), "sign": _l("Signed for"),

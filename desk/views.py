@@ -1,13 +1,15 @@
 """Core pages: the front door, the health check, a generic home, notifications, error pages."""
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
-from desk import notify
-from desk.access import public
+from desk import notify, prepared
+from desk.access import get_in_scope, public
 from desk.extensions import db
 from desk.home import home_endpoint
+from desk.models import FileStatus, PreparedFile
+from desk.timeutil import utcnow
 
 bp = Blueprint("core", __name__)
 
@@ -53,6 +55,41 @@ def mark_notifications_read():
     notify.mark_read(current_user)
     db.session.commit()
     return redirect(url_for("core.notifications"))
+
+
+@bp.route("/files/<int:file_id>")
+@login_required
+def prepared_file(file_id):
+    """A file being prepared for its user: the progress, then the download; the user's other recent files."""
+    row = get_in_scope(PreparedFile, file_id, current_user)
+    return render_template("desk/prepared_file.html", file=row, status=prepared.status_of(row, utcnow()),
+                           recent=[f for f in prepared.recent_for(current_user) if f.id != row.id])
+
+
+@bp.route("/files/<int:file_id>/status")
+@login_required
+def prepared_file_status(file_id):
+    row = get_in_scope(PreparedFile, file_id, current_user)
+    status = prepared.status_of(row, utcnow())
+    return jsonify(status=status.value, title=str(status.title), done=row.done, total=row.total,
+                   ready=status == FileStatus.ready, finished=status in (FileStatus.ready, FileStatus.failed),
+                   download=url_for("core.prepared_file_download", file_id=row.id))
+
+
+@bp.route("/files/<int:file_id>/download")
+@login_required
+def prepared_file_download(file_id):
+    """The file; a browser that accepts gzip gets the stored parts as they are (Content-Encoding: gzip)."""
+    row = get_in_scope(PreparedFile, file_id, current_user)
+    if row.status != FileStatus.ready:
+        return redirect(url_for("core.prepared_file", file_id=row.id))
+    compressed = "gzip" in request.accept_encodings
+    headers = {"Content-Disposition": f'attachment; filename="{row.file_name}"', "Cache-Control": "private, no-store",
+               "Content-Length": str(row.stored if compressed else row.size), "Vary": "Accept-Encoding"}
+    if compressed:
+        headers["Content-Encoding"] = "gzip"
+    return Response(stream_with_context(prepared.content(row.id, compressed=compressed)), mimetype=row.mimetype,
+                    headers=headers)
 
 
 def render_error(code: int, title: str, message: str):

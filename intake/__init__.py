@@ -53,6 +53,7 @@ def register(app) -> None:
     add_role_home(app, R.grid_member, "intake.grid_events")
     add_seeder(app, "cases", demo.seed)
     add_seeder(app, "follow_up", routing_demo.seed)
+    add_seeder(app, "follow_up", demo.seed_prepared_export)
     add_seeder(app, "follow_up", imports_demo.seed)
     desk_cli.add_command(imports_cli.import_events_command)
     add_seeder(app, "follow_up", grid_demo.seed)

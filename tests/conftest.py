@@ -120,6 +120,7 @@ def client_for(app, user):
 
 
 def _empty_all_tables() -> None:
+    _wait_for_prepared_files()
     tables = [t for t in db.metadata.sorted_tables]
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
@@ -128,6 +129,15 @@ def _empty_all_tables() -> None:
         else:
             for table in reversed(tables):
                 conn.execute(table.delete())
+
+
+def _wait_for_prepared_files(timeout_s: float = 60.0) -> None:
+    """Files a test asked for and did not wait for are finished before the tables are emptied: a thread still
+    writing would leave its rows in the next test's database."""
+    import threading
+    for thread in threading.enumerate():
+        if thread.name.startswith("prepared-file-"):
+            thread.join(timeout_s)
 
 
 @pytest.fixture(autouse=True)

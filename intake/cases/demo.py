@@ -263,3 +263,17 @@ def _todays_queue(rng, ctx, county, actor, population, leaves):
             tickets.call(ticket, actor=actor, reason="demo")
             if n == 5:
                 tickets.start(ticket, actor=actor)
+
+
+def seed_prepared_export(ctx: SeedContext) -> None:
+    """The county official's export of the county's concluded matters, prepared as a large one would be: its
+    page and the notice that it is ready are there to open (prepared here in line, not in a thread)."""
+    from desk import prepared
+    from intake.cases.services import CaseFilters, export_params
+    official = ctx.users["official"]
+    row = prepared.ask("case_export", user=official, title="案件清单导出（已办结）",
+                       params={**export_params(CaseFilters(status="concluded"), ctx.today),
+                               "back": "/intake/cases?status=concluded"},
+                       file_name="cases.csv", mimetype="text/csv; charset=utf-8", unit_label="rows")
+    db.session.commit()
+    prepared.prepare(row.id)

@@ -1,11 +1,12 @@
 """Case lists: filters, search, keyset pagination, CSV export, overdue and due-soon queries."""
 import io
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm
 
+from desk import crypto, prepared
 from desk.access import scope_clause, unit_column
 from desk.spreadsheets import SafeCsvWriter
 from desk.crypto import lookup_hash
@@ -155,8 +156,9 @@ CSV_COLUMNS = ["reference", "received_on", "status", "category", "petition_type"
                "petitioners", "phones", "place", "owner", "next_due", "outcome"]
 
 
-def export_csv(user, filters: CaseFilters, today: date, batch: int = 2000):
-    """Yield CSV text in chunks (UTF-8 with BOM so spreadsheet programs read Chinese); personal data masked.
+def export_csv(user, filters: CaseFilters, today: date, batch: int = 2000, on_batch=None):
+    """Yield CSV text in chunks (UTF-8 with BOM so spreadsheet programs read Chinese); personal data masked;
+    ``on_batch(rows written so far)`` after each batch.
 
     Plain rows, not case objects: each batch is one keyset query of the columns written, one of its
     petitioners' names and phones, and (for places not seen yet) a few of full place names; a whole county's
@@ -170,7 +172,7 @@ def export_csv(user, filters: CaseFilters, today: date, batch: int = 2000):
                Case.owner_unit_id, Case.next_due, Case.outcome, Case.created_at]
     base = filtered_cases(user, filters, today).with_only_columns(*columns)
     categories = {c.id: c.name for c in db.session.scalars(sa.select(Category))}
-    names, cursor = {}, None
+    names, cursor, written = {}, None, 0
     while True:
         stmt = base.where(_older_than(cursor)) if cursor else base
         rows = db.session.execute(stmt.order_by(*NEWEST_FIRST).limit(batch)).all()
@@ -195,6 +197,44 @@ def export_csv(user, filters: CaseFilters, today: date, batch: int = 2000):
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
+        written += len(rows)
+        if on_batch:
+            on_batch(written)
         if len(rows) < batch:
             break
         cursor = (rows[-1].created_at, rows[-1].id)
+
+
+# --- a large export, prepared in the background -----------------------------------------------------------------
+
+def cases_up_to(user, filters: CaseFilters, today: date, limit: int) -> int:
+    """How many cases the export would write, counted no further than ``limit``."""
+    first = filtered_cases(user, filters, today).with_only_columns(Case.id).limit(limit).subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(first))
+
+
+def export_params(filters: CaseFilters, today: date) -> dict:
+    """The export's filters as JSON for a prepared file (the search text encrypted: it may be personal data)."""
+    params = {k: v.isoformat() if isinstance(v, date) else v for k, v in asdict(filters).items()}
+    params["q"] = crypto.encrypt(filters.q) if filters.q else ""
+    params["today"] = today.isoformat()
+    return params
+
+
+def _filters_from(params: dict) -> tuple[CaseFilters, date]:
+    values = {name: params.get(name) for name in CaseFilters.__dataclass_fields__}
+    values["q"] = crypto.decrypt(values["q"]) if values["q"] else ""
+    for name in ("start", "end"):
+        values[name] = date.fromisoformat(values[name]) if values[name] else None
+    return CaseFilters(**values), date.fromisoformat(params["today"])
+
+
+@prepared.kind("case_export")
+def prepare_export(row, user, write, progress) -> None:
+    """The case export as a prepared file: the same CSV as the streamed one, with its rows counted."""
+    filters, today = _filters_from(row.params)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(
+        filtered_cases(user, filters, today).with_only_columns(Case.id).subquery()))
+    progress(0, total)
+    for text in export_csv(user, filters, today, on_batch=lambda written: progress(written, total)):
+        write(text)

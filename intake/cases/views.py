@@ -9,19 +9,21 @@ import sqlalchemy as sa
 import sqlalchemy.orm
 from werkzeug.datastructures import MultiDict
 
-from desk import cases, crypto, stages
+from desk import cases, crypto, prepared, stages
 from desk.access import get_in_scope, require_roles
 from desk.audit import timeline
 from desk.errors import DomainError
 from desk.extensions import db
 from desk.models import Case, Category, Outcome, PetitionType, Role, Route
 from desk.timeutil import local_today
+from desk.transactions import begin_write
 from intake import bp
 from intake.cases.documents import available_documents, render_case_document
 from intake.cases.forms import (CaseFilterForm, ConcludeForm, DeliveryForm, EmptyForm, ReasonForm, RefuseForm,
                                 RouteForm, TransferForm)
 from intake.cases.models import Attachment
-from intake.cases.services import CaseFilters, awaiting_by_channel, export_csv, page_of_cases
+from intake.cases.services import (CaseFilters, awaiting_by_channel, cases_up_to, export_csv, export_params,
+                                   page_of_cases)
 
 VIEWERS = (Role.receptionist, Role.commander, Role.admin, Role.official, Role.callback_staff)
 ACTORS = (Role.receptionist, Role.commander, Role.admin)
@@ -231,8 +233,20 @@ def case_list():
 @bp.route("/cases/export.csv")
 @require_roles(*VIEWERS)
 def case_export():
+    """Streamed at once when small; a large one (a county's or the city's history) is prepared in the background,
+    with its progress on a page: a million rows take most of a minute, longer than a web worker may."""
     _form, filters = _filters()
     user, today = current_user._get_current_object(), local_today()
+    inline = current_app.config["EXPORT_INLINE_ROWS"]
+    if cases_up_to(user, filters, today, inline + 1) > inline:
+        back = url_for("intake.case_list", **_link_args())
+        begin_write(keep=(user,))
+        row = prepared.ask("case_export", user=user, title=_("Case list export"), params={
+            **export_params(filters, today), "back": back},
+            file_name="cases.csv", mimetype="text/csv; charset=utf-8", unit_label="rows")
+        db.session.commit()
+        prepared.start(current_app._get_current_object(), row.id)
+        return redirect(url_for("core.prepared_file", file_id=row.id), 303)
     stream = stream_with_context(export_csv(user, filters, today))
     return Response(stream, mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="cases.csv"'})

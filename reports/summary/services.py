@@ -16,6 +16,8 @@ from markupsafe import Markup
 from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 
+from desk import prepared
+from desk.access import in_scope
 from desk.errors import DomainError
 from desk.extensions import db
 from desk.pdf import render_pdf_html, warm_engine
@@ -81,7 +83,8 @@ def _charts(report: dict) -> dict:
 
 # --- the PDF -------------------------------------------------------------------------------------------------
 
-def _validate(unit: OrgUnit, year: int, month: int, locale: str) -> None:
+def validate(unit: OrgUnit, year: int, month: int, locale: str) -> None:
+    """A DomainError naming the field when no summary can be made for this (unit, month, language)."""
     if locale not in LOCALES:
         raise DomainError(_l("Choose a language."), field="locale")
     if not (2000 <= year <= 2100 and 1 <= month <= 12):
@@ -115,11 +118,31 @@ def render_html(*, unit: OrgUnit, year: int, month: int, now: datetime | None = 
 def render_monthly_summary(*, unit: OrgUnit, year: int, month: int, locale: str,
                            now: datetime | None = None, archived_at: datetime | None = None) -> bytes:
     """The monthly summary of ``unit`` for ``year``-``month`` as PDF bytes, in ``locale`` (see render_html)."""
-    _validate(unit, year, month, locale)
+    validate(unit, year, month, locale)
     warm_engine()   # a fresh process loads WeasyPrint and its fonts while the report's queries run
     with force_locale(locale):
         html = render_html(unit=unit, year=year, month=month, now=now, archived_at=archived_at)
         return render_pdf_html(html)
+
+
+# --- made on demand, in the background -------------------------------------------------------------------------
+
+def summary_params(unit: OrgUnit, year: int, month: int, locale: str) -> dict:
+    return {"unit_id": unit.id, "year": year, "month": month, "pdf_locale": locale}
+
+
+@prepared.kind("monthly_summary")
+def prepare_summary(row, user, write, progress) -> None:
+    """A summary asked for now: rendered from the current records (not archived); when the month is archived,
+    the copy says it was regenerated and when the archived one was made."""
+    params = row.params
+    unit = db.session.get(OrgUnit, params["unit_id"])
+    if unit is None or not in_scope(user, unit):   # the user's area changed since: nothing outside it
+        raise PermissionError("out of scope")
+    year, month, locale = params["year"], params["month"], params["pdf_locale"]
+    write(render_monthly_summary(unit=unit, year=year, month=month, locale=locale,
+                                 archived_at=archived_at(unit, year, month, locale)))
+    progress(1, 1)
 
 
 # --- the archive -----------------------------------------------------------------------------------------------

@@ -1,12 +1,16 @@
 """Monthly PDF summaries: on demand for any month and scope, and the archive of scheduled ones."""
-from flask import Response, abort, current_app, render_template, request
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 import sqlalchemy as sa
 
+from desk import prepared
 from desk.access import in_scope, parse_id, require_roles
 from desk.errors import DomainError, show_on_form
 from desk.extensions import db
+from desk.i18n import LANGUAGE_NAMES
 from desk.models import Level, OrgUnit, Role
+from desk.transactions import begin_write
 from desk.timeutil import local_today, utcnow
 from reports import bp
 from reports.summary import services as summary
@@ -38,20 +42,25 @@ def _filename(unit: OrgUnit, year: int, month: int, locale: str) -> str:
     return f"monthly-summary-{unit.code}-{year}-{month:02d}-{locale}.pdf"
 
 
-DOWNLOAD_COOKIE = "desk_download"
-
-
 def _pdf_response(pdf: bytes, filename: str) -> Response:
-    response = Response(pdf, mimetype="application/pdf",
-                        headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                                 "Cache-Control": "private, no-store"})
-    # A download leaves the page where it is: the cookie tells js/pdf-progress.js that the PDF it asked for
-    # (by the token it added to the link) has arrived, so it can stop showing "generating".
-    token = request.args.get("download", "")
-    if token.isascii() and token.isalnum() and len(token) <= 32:
-        response.set_cookie(DOWNLOAD_COOKIE, token, max_age=120, path="/reports/summaries", samesite="Lax",
-                            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
-    return response
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                             "Cache-Control": "private, no-store"})
+
+
+def _prepare(unit: OrgUnit, year: int, month: int, locale: str):
+    """A summary rendered now takes seconds (its month's figures, then a dozen pages laid out): it is prepared
+    in the background and the answer is the page that follows it and then downloads it."""
+    title = _("Monthly summary %(month)s · %(area)s · %(language)s", month=f"{year}-{month:02d}", area=unit.name,
+              language=LANGUAGE_NAMES.get(locale, locale))
+    begin_write(keep=(current_user._get_current_object(), unit))   # a GET that writes: under the write lock
+    row = prepared.ask("monthly_summary", user=current_user, title=title,
+                       params={**summary.summary_params(unit, year, month, locale),
+                               "back": url_for("reports.summaries")},
+                       file_name=_filename(unit, year, month, locale), mimetype="application/pdf")
+    db.session.commit()
+    prepared.start(current_app._get_current_object(), row.id)
+    return redirect(url_for("core.prepared_file", file_id=row.id), 303)
 
 
 @bp.route("/summaries")
@@ -75,13 +84,12 @@ def summary_on_demand():
         abort(404)
     year, month = form.year_month
     try:
-        pdf = summary.render_monthly_summary(unit=unit, year=year, month=month, locale=form.locale.data,
-                                             archived_at=summary.archived_at(unit, year, month, form.locale.data))
+        summary.validate(unit, year, month, form.locale.data)
     except DomainError as err:
         show_on_form(form, err)
         return render_template("reports/summary/archive.html", form=form, rows=summary.archived_for(current_user),
                                today=local_today()), 400
-    return _pdf_response(pdf, _filename(unit, year, month, form.locale.data))
+    return _prepare(unit, year, month, form.locale.data)
 
 
 @bp.route("/summaries/<int:summary_id>.pdf")
@@ -92,6 +100,5 @@ def summary_download(summary_id):
         abort(404)
     pdf = archived.pdf
     if pdf is None:   # claimed, not archived yet (the monthly job stores it): a fresh rendering, nothing written
-        pdf = summary.render_monthly_summary(unit=archived.unit, year=archived.year, month=archived.month,
-                                             locale=archived.locale, now=utcnow())
+        return _prepare(archived.unit, archived.year, archived.month, archived.locale)
     return _pdf_response(pdf, _filename(archived.unit, archived.year, archived.month, archived.locale))

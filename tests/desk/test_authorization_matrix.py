@@ -17,7 +17,8 @@ import sqlalchemy as sa
 
 from desk.demo.seed import DEMO_PASSWORD
 from desk.extensions import db
-from desk.models import CalendarDay, Case, Department, Level, OrgUnit, Person, Role, Room, Site, Ticket, User, Visit
+from desk.models import (CalendarDay, Case, Department, Level, OrgUnit, Person, PreparedFile, Role, Room, Site,
+                         Ticket, User, Visit)
 from intake.cases.models import Attachment
 from intake.imports.models import ImportRun
 from intake.grid.models import DispatchTarget, GridEvent, GridEventPhoto
@@ -36,7 +37,8 @@ from tests.demo_snapshots import load_demo
 
 ROUTES = {
     "core.index": "own", "core.home": "own", "core.healthz": "public", "core.notifications": "list",
-    "core.mark_notifications_read": "own", "auth.login": "own", "auth.logout": "own", "auth.change_language": "own",
+    "core.mark_notifications_read": "own", "core.prepared_file": "object", "core.prepared_file_status": "object",
+    "core.prepared_file_download": "object", "auth.login": "own", "auth.logout": "own", "auth.change_language": "own",
     "admin.users": "list", "admin.new_user": "list", "admin.org_tree": "list", "admin.edit_user": "object",
     # the holiday calendar is national (no place to scope by): every administrator's own
     "admin.holidays": "list", "admin.delete_holiday": "list",
@@ -155,6 +157,9 @@ def _objects(county: OrgUnit) -> dict:
         "referral_id": _first(sa.select(Referral.id).where(
             sa.or_(Referral.offered_to_id == mediator.id, Referral.talent_id == mediator.id)).order_by(Referral.id.desc())),
         "callback_id": _first(sa.select(Callback.id).where(Callback.county_id == county.id)),
+        # the demo official's prepared export: a file is its asker's only
+        "file_id": _first(sa.select(PreparedFile.id).join(User, User.id == PreparedFile.user_id)
+                          .where(User.username == "official")),
         "summary_id": _first(sa.select(MonthlySummary.id).where(MonthlySummary.unit_id == county.id)),
         "user_id": db.session.scalar(sa.select(User.id).where(User.username == "reception")),
         "day_id": _first(sa.select(CalendarDay.id).order_by(CalendarDay.id)) or 1,

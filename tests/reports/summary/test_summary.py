@@ -16,6 +16,7 @@ from reports.callbacks.models import Callback
 from reports.summary import services as summary
 from reports.summary.models import MonthlySummary
 from tests.factories import make_case
+from tests.prepared import follow_prepared
 
 GENERATED = datetime(2026, 11, 1, 0, 30)    # 08:30 on 1 November in China
 
@@ -166,7 +167,7 @@ def test_download_for_the_right_role_and_scope_only(october, login_as):
     official = login_as(Role.official)
     listing = official.get("/reports/summaries").get_data(as_text=True)
     assert f"/reports/summaries/{county_row}.pdf" in listing and f"/reports/summaries/{far_row}.pdf" not in listing
-    response = official.get(f"/reports/summaries/{county_row}.pdf")   # not archived yet: rendered, not stored
+    response = follow_prepared(official, official.get(f"/reports/summaries/{county_row}.pdf"))   # not archived: made
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert response.headers["Content-Type"] == "application/pdf"
     assert db.session.scalar(sa.select(MonthlySummary.pdf).where(MonthlySummary.id == county_row)) is None
@@ -175,13 +176,13 @@ def test_download_for_the_right_role_and_scope_only(october, login_as):
     assert login_as(Role.receptionist).get(f"/reports/summaries/{county_row}.pdf").status_code == 403
     assert login_as(Role.callback_staff).get("/reports/summaries").status_code == 403
     city = login_as(Role.official, unit=world.city)
-    assert city.get(f"/reports/summaries/{far_row}.pdf").status_code == 200
+    assert city.get(f"/reports/summaries/{far_row}.pdf").status_code == 303   # rendered (not stored) for the city
 
 
 def test_on_demand_form_checks_month_unit_and_language(october, login_as):
     world = october
     official = login_as(Role.official)
-    ok = official.get(f"/reports/summaries/pdf?month=2026-10&unit_id={world.town.id}&locale=en")
+    ok = follow_prepared(official, official.get(f"/reports/summaries/pdf?month=2026-10&unit_id={world.town.id}&locale=en"))
     assert ok.status_code == 200 and ok.data.startswith(b"%PDF")
     bad_month = official.get(f"/reports/summaries/pdf?month=2026-13&unit_id={world.county.id}&locale=en")
     assert bad_month.status_code == 400 and 'class="error"' in bad_month.get_data(as_text=True)
@@ -264,9 +265,11 @@ def test_the_archive_never_changes_and_a_regenerated_copy_says_so(october, login
     assert official.get(f"/reports/summaries/{row.id}.pdf").data == archived
     word = "Regenerated" if locale == "en" else "重新生成"
     assert word not in _text(archived, tmp_path, "archived")
-    again = official.get(f"/reports/summaries/pdf?month=2026-10&unit_id={october.county.id}&locale={locale}")
+    again = follow_prepared(official, official.get(
+        f"/reports/summaries/pdf?month=2026-10&unit_id={october.county.id}&locale={locale}"))
     flat = re.sub(r"\s", "", _text(again.data, tmp_path, "again"))
     assert re.sub(r"\s", "", banner) in flat and re.sub(r"\s", "", footer) in flat
-    fresh = official.get(f"/reports/summaries/pdf?month=2026-09&unit_id={october.county.id}&locale={locale}")
+    fresh = follow_prepared(official, official.get(
+        f"/reports/summaries/pdf?month=2026-09&unit_id={october.county.id}&locale={locale}"))
     assert word not in _text(fresh.data, tmp_path, "fresh")               # September was never archived
     assert db.session.scalar(sa.select(MonthlySummary.pdf).where(MonthlySummary.id == row.id)) == archived
