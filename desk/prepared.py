@@ -141,8 +141,8 @@ class _Parts:
 
 def prepare(file_id: int) -> None:
     """Make a queued file: its kind's function writes it; ready, or failed with nothing kept."""
-    with _writing():
-        row = db.session.get(PreparedFile, file_id)
+    with _writing():   # locked: a second click's thread finds it taken and leaves it
+        row = db.session.get(PreparedFile, file_id, with_for_update=True, populate_existing=True)
         if row is None or row.status != FileStatus.queued:
             return
         user = db.session.get(User, row.user_id)

@@ -150,3 +150,23 @@ def test_a_stopped_file_is_said_to_be_not_made_and_old_files_are_removed(app, lo
     clock(start + prepared.KEPT + timedelta(minutes=1))
     assert prepared.tidy_prepared_files(utcnow()) == 1
     assert db.session.get(PreparedFile, stopped.id) is None
+
+
+def test_two_threads_started_for_one_file_make_it_once(app, login_as, world):
+    _cases(world, 3)
+    client = _staff(login_as, world)
+    row = prepared.ask("case_export", user=client.user, title="两次", params=prepared_export_params(world),
+                       file_name="cases.csv", mimetype="text/csv")
+    db.session.commit()
+    threads = [prepared.start(app, row.id) for _ in range(2)]
+    db.session.rollback()
+    for thread in threads:
+        thread.join(60)
+    assert [e.action for e in timeline("prepared_file", row.id)] == ["asked", "preparing", "ready"]
+    assert db.session.get(PreparedFile, row.id).done == 3
+
+
+def prepared_export_params(world) -> dict:
+    from desk.timeutil import local_today
+    from intake.cases.services import CaseFilters, export_params
+    return export_params(CaseFilters(), local_today())
