@@ -80,7 +80,7 @@ def wait_for_prepared(response, url: str, username: str) -> float | None:
         row = db.session.get(PreparedFile, int(found.group(1)))
         if row.finished:
             break
-        time.sleep(0.05)
+        time.sleep(0.7)          # as often as the file's page asks (desk/static/js/prepared-file.js)
     seconds = time.perf_counter() - started
     db.session.rollback()
     row = db.session.get(PreparedFile, int(found.group(1)))
