@@ -67,7 +67,7 @@ PREPARED: list[dict] = []           # the files the timed pass asked for: what, 
 def wait_for_prepared(response, url: str, username: str) -> float | None:
     """A request answered with a file being prepared (303 to /files/N): wait until it is finished, as its page
     would (the wait is not a page's time), and return the seconds from now until then."""
-    from desk.extensions import db
+    from desk.extensions import db, write_intent
     from desk.models import PreparedFile
     if response is None or response.status_code != 303:
         return None
@@ -75,17 +75,21 @@ def wait_for_prepared(response, url: str, username: str) -> float | None:
     if not found:
         return None
     started = time.perf_counter()
-    while time.perf_counter() - started < FILE_WAIT_S:
-        db.session.rollback()    # the requests' session: never hold a read snapshot while the thread writes
-        row = db.session.get(PreparedFile, int(found.group(1)))
-        if row.finished:
-            break
-        time.sleep(0.7)          # as often as the file's page asks (desk/static/js/prepared-file.js)
-    seconds = time.perf_counter() - started
-    db.session.rollback()
-    row = db.session.get(PreparedFile, int(found.group(1)))
-    if row.status.value != "ready":
-        raise RuntimeError(f"{username} GET {url}: the file was not made ({row.status.value})")
+    reading = write_intent.set(False)   # outside a request the session would BEGIN IMMEDIATE: the write lock
+    try:
+        while time.perf_counter() - started < FILE_WAIT_S:
+            finished = db.session.get(PreparedFile, int(found.group(1)), populate_existing=True).finished
+            db.session.rollback()    # between two polls hold nothing, as the page's requests hold nothing
+            if finished:
+                break
+            time.sleep(0.7)          # as often as the file's page asks (desk/static/js/prepared-file.js)
+        seconds = time.perf_counter() - started
+        status = db.session.get(PreparedFile, int(found.group(1)), populate_existing=True).status.value
+        db.session.rollback()
+    finally:
+        write_intent.reset(reading)
+    if status != "ready":
+        raise RuntimeError(f"{username} GET {url}: the file was not made ({status})")
     return seconds
 
 
