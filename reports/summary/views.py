@@ -10,8 +10,8 @@ from desk.errors import DomainError, show_on_form
 from desk.extensions import db
 from desk.i18n import LANGUAGE_NAMES
 from desk.models import Level, OrgUnit, Role
-from desk.transactions import begin_write
 from desk.timeutil import local_today, utcnow
+from desk.transactions import begin_write
 from reports import bp
 from reports.summary import services as summary
 from reports.summary.forms import SummaryRequestForm
