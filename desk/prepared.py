@@ -14,7 +14,6 @@ as not made; the hourly job records that and removes files older than KEPT.
 import logging
 import threading
 import zlib
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Callable, Iterator
 
@@ -29,6 +28,7 @@ from desk.models import FileStatus, PreparedFile, PreparedFilePart, User
 from desk.scheduler import scheduled
 from desk.statemachine import StateMachine
 from desk.timeutil import utcnow
+from desk.transactions import write_phase
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ def start(app, file_id: int) -> threading.Thread:
     """Prepare the (committed) file in a thread of this process."""
     def work():
         with app.app_context():
-            write_intent.set(False)   # reads take no write lock; each write phase takes it briefly (_writing)
+            write_intent.set(False)   # reads take no write lock; each write phase takes it briefly
             try:
                 prepare(file_id)
             except Exception as err:
@@ -94,20 +94,6 @@ def start(app, file_id: int) -> threading.Thread:
 
 
 # --- preparing -------------------------------------------------------------------------------------------------
-
-@contextmanager
-def _writing():
-    """A short write phase, committed: the read transaction before it ends first (on SQLite a transaction that
-    read and then writes fails when another connection wrote in between), and the write lock is held only
-    for the phase, never while the file's content is read and laid out."""
-    db.session.commit()
-    token = write_intent.set(True)
-    try:
-        yield
-        db.session.commit()
-    finally:
-        write_intent.reset(token)
-
 
 class _Parts:
     """Writes the file as gzip parts, each a sync-flushed piece of one stream, each stored as it is made."""
@@ -133,7 +119,7 @@ class _Parts:
     def _store(self, mode: int) -> None:
         data = self.deflate.compress(b"".join(self.pending)) + self.deflate.flush(mode)
         self.pending, self.pending_bytes = [], 0
-        with _writing():
+        with write_phase():
             db.session.execute(sa.insert(PreparedFilePart).values(file_id=self.file_id, seq=self.seq, data=data))
         self.seq += 1
         self.stored += len(data)
@@ -141,7 +127,7 @@ class _Parts:
 
 def prepare(file_id: int) -> None:
     """Make a queued file: its kind's function writes it; ready, or failed with nothing kept."""
-    with _writing():   # locked: a second click's thread finds it taken and leaves it
+    with write_phase():   # locked: a second click's thread finds it taken and leaves it
         row = db.session.get(PreparedFile, file_id, with_for_update=True, populate_existing=True)
         if row is None or row.status != FileStatus.queued:
             return
@@ -150,7 +136,7 @@ def prepare(file_id: int) -> None:
         row.updated_at = utcnow()
 
     def progress(done: int, total: int = 0) -> None:
-        with _writing():
+        with write_phase():
             row.done, row.total, row.updated_at = done, total or row.total, utcnow()
 
     parts = _Parts(file_id)
@@ -158,14 +144,14 @@ def prepare(file_id: int) -> None:
         with force_locale(row.params.get("locale") or "zh_Hans"):
             KINDS[row.kind](row, user, parts.write, progress)
         parts.close()
-        with _writing():
+        with write_phase():
             row.size, row.stored, row.finished_at = parts.size, parts.stored, utcnow()
             MACHINE.move(row, FileStatus.ready, actor=user, detail={"size": parts.size})
             notify(user.id, "file_ready", title=row.title, link=f"/files/{row.id}",
                    dedupe_key=f"file_ready:{row.id}")
     except Exception as err:
         db.session.rollback()
-        with _writing():
+        with write_phase():
             _fail(db.session.get(PreparedFile, file_id), reason=type(err).__name__)
         raise
 

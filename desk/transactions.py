@@ -5,6 +5,8 @@ A deferred SQLite transaction that reads and then writes fails at once (SQLITE_B
 another worker wrote in between, so a read-first view must end its read transaction and begin a new,
 immediate one before it writes: ``begin_write()``. On PostgreSQL both are plain transactions.
 """
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 
 from desk.extensions import db, write_intent
@@ -35,6 +37,20 @@ def begin_write(*, keep=()) -> None:
         if id(obj) not in kept:
             session.expire(obj)
     write_intent.set(True)
+
+
+@contextmanager
+def write_phase():
+    """A short write inside reading work (a GET that counts a hit, a background file's part or progress beat):
+    the read transaction ends first, the phase runs under the write lock and is committed, and what comes after
+    reads without the lock again."""
+    db.session.commit()
+    token = write_intent.set(True)
+    try:
+        yield
+        db.session.commit()
+    finally:
+        write_intent.reset(token)
 
 
 def _with_loaded_relations(objects) -> set[int]:

@@ -15,6 +15,7 @@ from werkzeug.routing import RequestRedirect
 from desk.access import public
 from desk.extensions import csrf, db
 from desk.ratelimit import Limit, RateLimited, hit
+from desk.transactions import write_phase
 from intake.open311 import serializers, services
 from intake.open311.openapi import openapi_document
 from intake.open311.services import Open311Error
@@ -64,10 +65,11 @@ def _answer(fmt: str, build, root: str, status: int = 200):
 def _limit_reads() -> None:
     """Count a read against the client address; committed at once, so a refused read counts too."""
     per_minute = current_app.config["OPEN311_READS_PER_MINUTE"]
-    try:
-        hit("open311-read", request.remote_addr, Limit(per_minute, timedelta(minutes=1)))
-    finally:
-        db.session.commit()
+    with write_phase():   # a GET that writes: after its reads, under the write lock, as any writer
+        try:
+            hit("open311-read", request.remote_addr, Limit(per_minute, timedelta(minutes=1)))
+        finally:
+            db.session.commit()
 
 
 @bp.before_app_request

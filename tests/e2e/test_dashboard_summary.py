@@ -3,7 +3,6 @@
 Also writes the README's dashboard screenshot and a PNG of the PDF's measures page (tests/e2e/screenshots)."""
 import re
 import subprocess
-from urllib.parse import urljoin
 
 import pytest
 
@@ -39,8 +38,9 @@ def test_official_dashboard_drill_down_and_monthly_pdf(live_server, page, tmp_pa
     assert rows.count() == 2                                         # the demo county, Chinese and English
     zh_row = rows.filter(has_text="简体中文")
     assert month[:7] in zh_row.inner_text()
-    with page.expect_download() as download_info:
-        zh_row.get_by_test_id("summary-download").click()             # rendered on this first download
+    with page.expect_download(timeout=60000) as download_info:
+        zh_row.get_by_test_id("summary-download").click()             # not archived yet: made in the background
+    assert "/files/" in page.url                                      # on the page that followed it being made
     path = tmp_path / "summary.pdf"
     download_info.value.save_as(path)
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
@@ -58,7 +58,8 @@ def test_official_dashboard_drill_down_and_monthly_pdf(live_server, page, tmp_pa
                     str(SCREENSHOTS / "monthly-summary-page2")], check=True)
     assert (SCREENSHOTS / "monthly-summary-page2.png").stat().st_size > 20_000
 
-    # the archive is kept: a second download serves the stored file
-    href = zh_row.get_by_test_id("summary-download").get_attribute("href")
-    again = page.request.get(urljoin(live_server.url + "/", href))
-    assert again.status == 200 and again.body() == path.read_bytes()
+    # the made file is kept on its page: downloading it again gives the very same bytes
+    with page.expect_download() as again:
+        page.get_by_test_id("file-download").click()
+    with open(again.value.path(), "rb") as second:
+        assert second.read() == path.read_bytes()
