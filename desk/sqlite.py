@@ -12,7 +12,7 @@ import os
 from flask import request
 from sqlalchemy import event
 
-from desk.extensions import write_intent
+from desk.extensions import db, write_intent
 
 PRAGMAS = ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=30000", "synchronous=NORMAL")
 
@@ -47,6 +47,7 @@ def install(app, engine) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             conn.exec_driver_sql("BEGIN")
+        conn.info["immediate"] = write_intent.get()
 
     @event.listens_for(engine, "checkin")
     def _checkin(dbapi_conn, record):
@@ -57,3 +58,14 @@ def install(app, engine) -> None:
     def _mark_intent():
         view = app.view_functions.get(request.endpoint)
         write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS") and not getattr(view, "read_first", False))
+        _end_a_reading_transaction()
+
+    def _end_a_reading_transaction():
+        """A session that outlives one request (a test's or the CLI's app context) may still hold the read
+        transaction of the request before; a writing request would then write in it, which fails at once when
+        another connection (a background file) wrote in between. It is ended first; a request in its own app
+        context never has one."""
+        if not write_intent.get() or not db.session().in_transaction():
+            return
+        if not db.session.connection().info.get("immediate", True):
+            db.session.commit()

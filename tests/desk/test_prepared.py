@@ -170,3 +170,18 @@ def prepared_export_params(world) -> dict:
     from desk.timeutil import local_today
     from intake.cases.services import CaseFilters, export_params
     return export_params(CaseFilters(), local_today())
+
+
+def test_a_writing_request_after_a_reading_one_in_the_same_app_context_is_not_refused(app, login_as, world):
+    """A test's app context keeps one session across requests; a background file that writes between a GET and
+    the next POST must not make the POST fail (on SQLite a read transaction cannot become a write after that)."""
+    from desk.models import User
+    client = _staff(login_as, world)
+    user_id, username = client.user.id, client.user.username
+    db.session.commit()
+    assert client.get("/intake/cases").status_code == 200            # leaves the shared session reading
+    assert db.session().in_transaction()
+    with db.engine.begin() as other:                                   # another connection writes meanwhile
+        other.execute(sa.update(User).where(User.id == user_id).values(locale="en"))
+    answer = app.test_client().post("/login", data={"username": username, "password": "secret-pass-1"})
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/")
