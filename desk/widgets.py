@@ -51,6 +51,14 @@ class FragmentCache:
         self.rendered: OrderedDict = OrderedDict()
         self.lock = threading.Lock()
 
+    def get(self, key) -> Markup | None:
+        """The part kept under ``key``, if it is."""
+        with self.lock:
+            html = self.rendered.get(key)
+            if html is not None:
+                self.rendered.move_to_end(key)
+            return html
+
     def __call__(self, key, caller) -> Markup:
         if not key:  # None, or undefined in a template that renders the part for someone else
             return caller()

@@ -53,7 +53,18 @@ LANGUAGES = [("mandarin", _l("Mandarin")), ("cantonese", _l("Cantonese")), ("tai
              ("hakka", _l("Hakka")), ("english", _l("English"))]
 
 
-class ReceptionForm(FlaskForm):
+class KeyedForm(FlaskForm):
+    """What a fresh reception page holds per request: the CSRF token and a one-time submission key (the rest
+    of a fresh page is the same for everyone in a scope and language, see the view)."""
+    submission_key = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.submission_key.data:
+            self.submission_key.data = uuid.uuid4().hex
+
+
+class ReceptionForm(KeyedForm):
     id_number = StringField(_l("Resident ID number"), validators=[Optional(), check_id_number])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)])
     phone = StringField(_l("Phone"), validators=[Optional(), check_phone])
@@ -61,8 +72,9 @@ class ReceptionForm(FlaskForm):
     channel = SelectField(_l("Channel"), choices=Channel.choices(), default=Channel.walk_in.value)
     head_count = IntegerField(_l("Number of people"), default=1,
                               validators=[DataRequired(), NumberRange(min=1, max=500)])
-    representatives = FieldList(FormField(RepresentativeForm), min_entries=REPRESENTATIVE_ROWS,
-                                max_entries=REPRESENTATIVE_ROWS)
+    # Only the rows sent are read: the page disables its empty rows unless the visit is a group's, and shows
+    # REPRESENTATIVE_ROWS of them whenever it is rendered (show_representative_rows).
+    representatives = FieldList(FormField(RepresentativeForm), min_entries=0, max_entries=REPRESENTATIVE_ROWS)
     category_id = SelectField(_l("Category"), coerce=optional_int,
                               validators=[DataRequired(message=_l("Choose the category of the matter."))],
                               widget=CachedSelect())
@@ -79,12 +91,11 @@ class ReceptionForm(FlaskForm):
     other_party = StringField(_l("Other party"), validators=[Length(max=200)])
     attachments = MultipleFileField(_l("Attachments (images or PDF)"))
     repeat_decision = HiddenField()
-    submission_key = HiddenField()
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.submission_key.data:
-            self.submission_key.data = uuid.uuid4().hex
+    def show_representative_rows(self) -> None:
+        """Empty rows up to REPRESENTATIVE_ROWS, for the page (after the rows sent, which keep their places)."""
+        while len(self.representatives.entries) < REPRESENTATIVE_ROWS:
+            self.representatives.append_entry()
 
     def id_number_warning(self) -> str | None:
         """An unknown area code is only a warning (the number is still accepted)."""

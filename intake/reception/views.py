@@ -15,11 +15,12 @@ from desk.extensions import db
 from desk.i18n import current_locale, localize_text
 from desk.timeutil import local_today
 from desk.transactions import begin_write, read_first
+from desk.widgets import cached_fragment
 from desk.models import CaseStatus, Category, Channel, Level, OrgUnit, Person, Role, Ticket, Visit
 from desk.uploads import check_upload
 from intake import bp
 from intake.cases.attachments import store_attachment
-from intake.reception.forms import ReceptionForm
+from intake.reception.forms import KeyedForm, ReceptionForm
 from intake.reception.repeat import find_prior_cases
 from intake.reception.services import register_visit, user_site
 from intake.reception.typeahead import SYNONYMS, search_words
@@ -31,9 +32,9 @@ CHOICES_SECONDS = 300
 _choice_versions = itertools.count(1)  # never reused in a process: names one loading of the choice lists
 
 
-def _choices(form: ReceptionForm) -> int:
-    """Categories and places change rarely: cached per scope and language for a few minutes.
-    Returns the version of the lists now on the form (a new one each time they are loaded)."""
+def _choices(form: ReceptionForm | None = None) -> int:
+    """Categories and places change rarely: cached per scope and language for a few minutes, and put on
+    ``form``. Returns the version of the lists (a new one each time they are loaded)."""
     cache = current_app.extensions.setdefault("intake.choices", {})
     key = (current_user.org_unit_id, current_locale())
     cached = cache.get(key)
@@ -51,7 +52,8 @@ def _choices(form: ReceptionForm) -> int:
              {"data-search": search_words(_place_label(u, by_id), u.name)}) for u in places]
         cached = cache[key] = (time.monotonic() + CHOICES_SECONDS, category_choices, place_choices,
                                next(_choice_versions))
-    form.category_id.choices, form.place_id.choices = cached[1], cached[2]
+    if form is not None:
+        form.category_id.choices, form.place_id.choices = cached[1], cached[2]
     return cached[3]
 
 
@@ -90,14 +92,23 @@ def _lookup(form: ReceptionForm) -> dict:
 @require_roles(*RECEPTION)
 @read_first
 def reception():
+    if request.method == "GET":
+        # An unbound form shows only defaults and the cached lists: the same markup for everyone in this
+        # scope and language, rendered once. Once it is, a fresh page needs only its CSRF token and
+        # submission key (outside the cached part), not the whole form.
+        key = ("intake.reception", current_user.org_unit_id, current_locale(), _choices())
+        fresh = cached_fragment.get(key)
+        if fresh is not None:
+            return render_template("intake/reception/walk_in.html", form=KeyedForm(), fresh_form=fresh)
+        form = ReceptionForm()
+        _choices(form)
+        form.show_representative_rows()
+        return render_template("intake/reception/walk_in.html", form=form, candidates=[], id_warning=None,
+                               looked_up=False, fresh_form_key=key)
     form = ReceptionForm()
-    version = _choices(form)
-    # An unbound form shows only defaults and the cached lists: the same markup for everyone in this scope
-    # and language, rendered once (its CSRF token and submission key stay outside the cached part).
-    context = {"candidates": [], "id_warning": None, "looked_up": False,
-               "fresh_form_key": ("intake.reception", current_user.org_unit_id, current_locale(), version)
-               if request.method == "GET" else None}
-    if request.method == "POST" and request.form.get("action") == "lookup":
+    _choices(form)
+    context = {"candidates": [], "id_warning": None, "looked_up": False}
+    if request.form.get("action") == "lookup":
         form.validate()  # shows field errors, keeps everything typed
         context.update(_lookup(form))
     elif form.validate_on_submit():
@@ -137,9 +148,9 @@ def reception():
         else:
             db.session.commit()
             return redirect(url_for("intake.registered", visit_id=visit_id))
-    if request.method == "POST":
-        context["dropped_files"] = [f.filename for f in form.attachments.data or [] if getattr(f, "filename", "")]
-        context["focus_id"] = first_field_in_error(form)
+    context["dropped_files"] = [f.filename for f in form.attachments.data or [] if getattr(f, "filename", "")]
+    context["focus_id"] = first_field_in_error(form)
+    form.show_representative_rows()
     return render_template("intake/reception/walk_in.html", form=form, **context)
 
 

@@ -337,7 +337,7 @@ class Crowd:
                   "demand_branch": matter.demand_branch, "title": matter.title, "facts": facts,
                   "demand": matter.demand, "place_id": matter.place, "other_party": matter.other_party,
                   "repeat_decision": "", "action": "save"}
-        for i in range(rows):
+        for i in range(rows if reps else 0):   # the page disables the (empty) rows unless it is a group's visit
             rep = reps[i] if i < len(reps) else Person("", "", "", "", "")
             fields.update({f"representatives-{i}-name": rep.name, f"representatives-{i}-id_number": rep.id_number,
                            f"representatives-{i}-phone": rep.phone})

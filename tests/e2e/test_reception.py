@@ -112,8 +112,11 @@ def test_first_time_and_returning_visitors_within_the_keystroke_budget(live_serv
     assert page.locator("#lookup-result .flash-warning").count() == 0  # 440781 is a genuine area code
     page.screenshot(path=str(artifacts_dir / "reception-desk.png"), full_page=True)
     save_screenshot(page, "reception-desk")
-    with page.expect_navigation():
+    with page.expect_navigation(), page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/intake/")) \
+            as sent:
         keys.press("Alt+S")
+    body = sent.value.post_data_buffer
+    assert b'name="name"' in body and b"representatives-" not in body   # a single visitor sends no group rows
     record_property("figure", f"KEYSTROKES first_visit {keys.total} navigation {keys.navigation} "
                               "(target <= 110, <= 10)")
     assert keys.total <= 110 and keys.navigation <= 10

@@ -177,7 +177,8 @@
     if (id.value) { checkId(); }
   }
 
-  // --- Representative rows only for a group (they stay shown while they hold anything or an error).
+  // --- Representative rows only for a group (they stay shown while they hold anything or an error); hidden, they
+  // are disabled, so an ordinary visit does not send six empty rows.
   var heads = form.querySelector(".js-head-count");
   var reps = form.querySelector(".js-representatives");
   function toggleReps() {
@@ -185,6 +186,7 @@
     var used = Array.prototype.some.call(reps.querySelectorAll("input"), function (i) { return i.value.trim() !== ""; }) ||
       reps.querySelector(".error");
     reps.hidden = !(parseInt(heads.value, 10) > 1 || used);
+    reps.disabled = reps.hidden;   // hidden rows are empty: they are not sent
     var hint = reps.querySelector(".js-representatives-hint");
     if (hint) { hint.hidden = true; }
   }
