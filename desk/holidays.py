@@ -3,12 +3,14 @@ days off and adjusted working days (调休) before ``chinesecalendar`` ships it;
 precedence in the work calendar of every process at once.
 
 Every change writes a new random stamp into the counter table; each process's calendar compares it with
-the stamp it holds (one indexed read per request and per job run, ``sync_calendar``) and reloads on a
-difference. A random stamp, not a count: a rolled-back change, or another database, never matches the
+the stamp it holds (one indexed read per job run, and per request at most once a second:
+``sync_calendar``) and reloads on a difference. The process that made the change uses it at once; another
+web worker within the second. A random stamp, not a count: a rolled-back change, or another database, never matches the
 stamp a calendar has loaded.
 """
 import random
 import re
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -163,17 +165,26 @@ def _changed() -> None:
     sync_calendar()
 
 
-def sync_calendar(calendar: WorkCalendar | None = None) -> None:
-    """Reload the entered days into ``calendar`` if another change was made since it last looked."""
+REQUEST_CHECK_SECONDS = 1.0
+
+
+def sync_calendar(calendar: WorkCalendar | None = None, *, unless_checked_within: float = 0.0) -> None:
+    """Reload the entered days into ``calendar`` if another change was made since it last looked; with
+    ``unless_checked_within``, not if it looked that many seconds ago or less."""
     calendar = calendar or default_calendar()
+    now = time.monotonic()
+    if unless_checked_within and now < calendar.checked_until:
+        return
     stamp = db.session.scalar(db.select(Counter.value).where(Counter.key == STAMP_KEY))
     if stamp != calendar.stamp:
         rows = db.session.execute(db.select(CalendarDay.day, CalendarDay.kind))
         calendar.use_entered({day: kind == DayKind.working for day, kind in rows}, stamp)
+    calendar.checked_until = now + unless_checked_within
 
 
 def init_app(app) -> None:
-    """Every request sees the entered days as they are now (one indexed read of the stamp)."""
+    """Every request sees the entered days as they were at most a second ago (one indexed read of the stamp
+    a second in each process)."""
     @app.before_request
     def _sync():
-        sync_calendar()
+        sync_calendar(unless_checked_within=REQUEST_CHECK_SECONDS)

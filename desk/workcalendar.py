@@ -17,6 +17,7 @@ class WorkCalendar:
         self._entered: dict[date, bool] = {}       # day -> is a working day, as an administrator entered it
         self._entered_years: frozenset[int] = frozenset()
         self.stamp: int | None = None              # the entered days' version this calendar holds
+        self.checked_until = 0.0                   # monotonic time until which a request need not compare it
 
     def use_entered(self, days: dict[date, bool], stamp: int | None = None) -> None:
         """Replace the entered days (all years) and forget every cached answer: the clocks use them at once."""
@@ -24,6 +25,7 @@ class WorkCalendar:
         self._entered_years = frozenset(d.year for d in days)
         self._cache.clear()
         self.stamp = stamp
+        self.checked_until = 0.0
 
     @property
     def fallback_years(self) -> frozenset[int]:

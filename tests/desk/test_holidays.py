@@ -96,6 +96,18 @@ def test_another_process_sees_the_change_through_the_stamp(login_as, world, cloc
     assert not worker.is_working_day(date(2027, 2, 10))
 
 
+def test_a_request_compares_the_stamp_at_most_once_a_window(login_as, world, clock):
+    clock("2026-12-03 10:00")
+    worker = WorkCalendar()
+    holidays.sync_calendar(worker, unless_checked_within=60)
+    _enter(login_as(Role.admin, unit=world.city))
+    holidays.sync_calendar(worker, unless_checked_within=60)              # it looked less than 60 s ago
+    assert not worker.is_working_day(date(2027, 2, 20))
+    worker.checked_until -= 61                                            # a minute later
+    holidays.sync_calendar(worker, unless_checked_within=60)
+    assert worker.is_working_day(date(2027, 2, 20))
+
+
 def test_a_rolled_back_change_is_forgotten_at_the_next_look(login_as, world, clock):
     clock("2026-12-03 10:00")
     admin = login_as(Role.admin, unit=world.city).user
