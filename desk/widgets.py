@@ -1,8 +1,11 @@
 """Form widgets shared by the areas, and a cache for page parts that are the same for many users."""
 import threading
 from collections import OrderedDict
+from functools import cached_property
 
 from markupsafe import Markup
+from wtforms import SelectField
+from wtforms.validators import ValidationError
 from wtforms.widgets import Select
 
 from desk.i18n import current_locale
@@ -34,6 +37,37 @@ class CachedSelect(Select):
         if len(self.rendered) > self.size:
             self.rendered.popitem(last=False)
         return html
+
+
+class CachedSelectField(SelectField):
+    """A select over a long choice list that the view shares between forms: rendered by CachedSelect, and a
+    sent value checked against the list's set of values, kept per list, instead of against every option."""
+
+    _values: OrderedDict = OrderedDict()     # id(choices) -> (choices, the coerced values), for the lists in use
+    _lock = threading.Lock()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", CachedSelect())
+        super().__init__(*args, **kwargs)
+
+    def pre_validate(self, form):
+        if self.process_errors or not self.validate_choice or not isinstance(self.choices, (list, tuple)):
+            return super().pre_validate(form)
+        if self.data not in self._values_of(self.choices):
+            raise ValidationError(self.invalid_choice_message or self.gettext("Not a valid choice."))
+
+    def _values_of(self, choices) -> frozenset:
+        with self._lock:
+            hit = self._values.get(id(choices))
+            if hit is not None and hit[0] is choices:
+                self._values.move_to_end(id(choices))
+                return hit[1]
+        values = frozenset(self.coerce(c[0] if isinstance(c, (list, tuple)) else c) for c in choices)
+        with self._lock:
+            self._values[id(choices)] = (choices, values)
+            if len(self._values) > 64:
+                self._values.popitem(last=False)
+        return values
 
 
 class FragmentCache:
@@ -76,3 +110,22 @@ class FragmentCache:
 
 
 cached_fragment = FragmentCache()
+# The page header (brand, navigation, language menu): one per role set, language and page, so more of them.
+cached_chrome = FragmentCache(size=1024)
+
+
+class Lazy:
+    """A value a template may not need (it renders from a cached part): made on first use."""
+
+    def __init__(self, make):
+        self._make = make
+
+    @cached_property
+    def value(self):
+        return self._make()
+
+    def __iter__(self):
+        return iter(self.value)
+
+    def __getattr__(self, name):
+        return getattr(self.value, name)

@@ -5,11 +5,11 @@ import uuid
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from desk.models import Category, Channel, OrgUnit
-from desk.widgets import CachedSelect
+from desk.widgets import CachedSelectField
 from intake.channels.services import MatterInput
 from intake.reception.forms import check_id_number, check_phone, optional_int
 from intake.reception.services import PersonInput
@@ -18,18 +18,18 @@ TITLE_MAX, FACTS_MAX, DEMAND_MAX, NAME_MAX = 100, 3000, 1000, 60
 
 
 class OnlineReportForm(FlaskForm):
-    category_id = SelectField(_l("Kind of matter"), coerce=optional_int, widget=CachedSelect(),
-                              validators=[DataRequired(message=_l("Choose the kind of matter."))])
+    category_id = CachedSelectField(_l("Kind of matter"), coerce=optional_int,
+                                    validators=[DataRequired(message=_l("Choose the kind of matter."))])
     title = StringField(_l("In one line: what is it about?"),
                         validators=[DataRequired(message=_l("Say in one line what the matter is about.")),
                                     Length(max=TITLE_MAX)])
     facts = TextAreaField(_l("What happened"),
                           validators=[DataRequired(message=_l("Describe what happened.")), Length(max=FACTS_MAX)])
     demand = TextAreaField(_l("What you ask for"), validators=[Length(max=DEMAND_MAX)])
-    town_id = SelectField(_l("Town or street"), coerce=optional_int, widget=CachedSelect(),
-                          validators=[DataRequired(message=_l("Choose the town or street where it happened."))])
-    village_id = SelectField(_l("Village or community (if you know it)"), coerce=optional_int,
-                             validators=[Optional()], widget=CachedSelect())
+    town_id = CachedSelectField(_l("Town or street"), coerce=optional_int,
+                                validators=[DataRequired(message=_l("Choose the town or street where it happened."))])
+    village_id = CachedSelectField(_l("Village or community (if you know it)"), coerce=optional_int,
+                                   validators=[Optional()])
     photos = MultipleFileField(_l("Photos (up to 6, JPEG or PNG)"))
     name = StringField(_l("Your name"), validators=[DataRequired(message=_l("Enter your name.")),
                                                      Length(max=NAME_MAX)])

@@ -12,7 +12,7 @@ from desk.access import find_in_scope, in_scope, parse_id
 from desk.errors import DomainError
 from desk.extensions import db
 from desk.models import Case, Category, Channel, DemandBranch, OrgUnit, Person, PetitionType
-from desk.widgets import CachedSelect
+from desk.widgets import CachedSelectField
 from intake.reception.services import MAX_REPRESENTATIVES, PersonInput, VisitInput
 
 REPRESENTATIVE_ROWS = MAX_REPRESENTATIVES + 1  # one row more than allowed, so a sixth can be refused
@@ -75,9 +75,8 @@ class ReceptionForm(KeyedForm):
     # Only the rows sent are read: the page disables its empty rows unless the visit is a group's, and shows
     # REPRESENTATIVE_ROWS of them whenever it is rendered (show_representative_rows).
     representatives = FieldList(FormField(RepresentativeForm), min_entries=0, max_entries=REPRESENTATIVE_ROWS)
-    category_id = SelectField(_l("Category"), coerce=optional_int,
-                              validators=[DataRequired(message=_l("Choose the category of the matter."))],
-                              widget=CachedSelect())
+    category_id = CachedSelectField(_l("Category"), coerce=optional_int,
+                                    validators=[DataRequired(message=_l("Choose the category of the matter."))])
     petition_type = SelectField(_l("Petition type"), choices=PetitionType.choices(),
                                 default=PetitionType.demand.value)
     demand_branch = SelectField(_l("Kind of demand"), choices=DemandBranch.choices(),
@@ -85,9 +84,8 @@ class ReceptionForm(KeyedForm):
     title = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
     facts = TextAreaField(_l("Facts"), validators=[Length(max=5000)])
     demand = TextAreaField(_l("Demand"), validators=[Length(max=2000)])
-    place_id = SelectField(_l("Place (village or grid)"), coerce=optional_int,
-                           validators=[DataRequired(message=_l("Choose the village or grid of the matter."))],
-                           widget=CachedSelect())
+    place_id = CachedSelectField(_l("Place (village or grid)"), coerce=optional_int,
+                                 validators=[DataRequired(message=_l("Choose the village or grid of the matter."))])
     other_party = StringField(_l("Other party"), validators=[Length(max=200)])
     attachments = MultipleFileField(_l("Attachments (images or PDF)"))
     repeat_decision = HiddenField()
