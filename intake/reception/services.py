@@ -4,7 +4,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from desk import cases, tickets
 from desk.access import in_scope
@@ -55,11 +55,13 @@ class VisitInput:
 
 
 def user_site(user) -> Site | None:
-    """The receptionist's own site, else the site of their org unit, with its rooms (a ticket needs one)."""
-    rooms = selectinload(Site.rooms)
+    """The receptionist's own site, else the site of their org unit, with its rooms (a ticket needs one), in one
+    query."""
+    rooms = joinedload(Site.rooms)
     if user.site_id:
         return db.session.get(Site, user.site_id, options=[rooms])
-    return db.session.scalar(sa.select(Site).where(Site.org_unit_id == user.org_unit_id).options(rooms))
+    return db.session.scalars(sa.select(Site).where(Site.org_unit_id == user.org_unit_id).order_by(Site.id)
+                              .limit(1).options(rooms)).unique().first()
 
 
 def upsert_person(data: PersonInput, place: OrgUnit, *, actor=None, update: bool = True) -> Person:
@@ -117,28 +119,30 @@ def register_visit(*, actor, site: Site | None, data: VisitInput) -> Visit:
         raise DomainError(_l("The head count is smaller than the number of representatives."), field="head_count")
     is_group = data.head_count > 1
     received_on = data.received_on or local_today()
-    person = _confirmed_person(data, actor) or upsert_person(data.person, data.place, actor=actor,
-                                                             update=data.update_person)
-    db.session.flush()
-
-    earlier = None
-    if data.link_case_id:
-        earlier = db.session.get(Case, data.link_case_id)
-        if earlier is not None and actor is not None and not in_scope(actor, earlier):
-            raise DomainError(_l("That earlier case is not in your area."), field="repeat_decision")
-        if earlier is None or not any(p.person_id == person.id for p in earlier.parties):
-            # A repeat is "same person + same matter": the earlier case must be this person's.
-            raise DomainError(_l("The earlier case does not belong to this person."), field="link_case_id")
-    if earlier is not None:
-        case = earlier
-        after_conclusion = case.status in REPLIED_STATUSES
-    else:
-        case = _new_case(actor=actor, site=site, data=data, person=person, received_on=received_on)
-        after_conclusion = False
+    # The person and case are built first and written with the visit in one flush (the ticket's): each flush
+    # costs a unit of work. A group's representatives are looked up with what is pending flushed, so that
+    # the same ID number twice is one person.
+    with db.session.no_autoflush:
+        person = _confirmed_person(data, actor) or upsert_person(data.person, data.place, actor=actor,
+                                                                 update=data.update_person)
+        earlier = None
+        if data.link_case_id:
+            earlier = db.session.get(Case, data.link_case_id)
+            if earlier is not None and actor is not None and not in_scope(actor, earlier):
+                raise DomainError(_l("That earlier case is not in your area."), field="repeat_decision")
+            if earlier is None or not _is_party(earlier, person):
+                # A repeat is "same person + same matter": the earlier case must be this person's.
+                raise DomainError(_l("The earlier case does not belong to this person."), field="link_case_id")
+        if earlier is not None:
+            case = earlier
+            after_conclusion = case.status in REPLIED_STATUSES
+        else:
+            case = _new_case(actor=actor, site=site, data=data, person=person, received_on=received_on)
+            after_conclusion = False
     for rep in data.representatives:
         rep_person = upsert_person(rep, data.place, actor=actor)
         db.session.flush()
-        if not any(p.person_id == rep_person.id for p in case.parties):
+        if not _is_party(case, rep_person):
             case.parties.append(CaseParty(person=rep_person, role="representative"))
 
     visit = Visit(case=case, person=person, site_id=site.id if site else None, channel=data.channel,
@@ -148,9 +152,12 @@ def register_visit(*, actor, site: Site | None, data: VisitInput) -> Visit:
                   if earlier is not None else None, submission_key=data.submission_key)
     visit.place_at(data.place)
     db.session.add(visit)
-    db.session.flush()
     if site is not None and data.channel == Channel.walk_in:
         tickets.issue_ticket(site=site, room=tickets.room_for(site, data.category), visit=visit)
+    else:
+        db.session.flush()
+    if earlier is None:
+        record_audit(actor=actor, entity="case", entity_id=case.id, action="register", to_state=case.status)
     record_audit(actor=actor, entity="visit", entity_id=visit.id, action="register",
                  detail={"case": case.reference, "repeat": visit.is_repeat, "channel": data.channel.value})
     check_visit(visit)      # risk early warning: at once, in the same transaction
@@ -193,6 +200,9 @@ def _new_case(*, actor, site, data: VisitInput, person: Person, received_on: dat
     set_first_owner(case, site=site, actor=actor)
     case.parties.append(CaseParty(person=person, role="petitioner"))
     db.session.add(case)
-    db.session.flush()
-    record_audit(actor=actor, entity="case", entity_id=case.id, action="register", to_state=case.status)
-    return case
+    return case  # written with the visit, and audited once it has its id (register_visit)
+
+
+def _is_party(case: Case, person: Person) -> bool:
+    """``person`` (perhaps not yet written) is already a party of ``case``."""
+    return any(p.person_id == person.id if p.person_id is not None else p.person is person for p in case.parties)
