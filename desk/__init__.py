@@ -147,19 +147,29 @@ def _forget_request_state(app) -> None:
 
 
 def _template_context(app) -> None:
+    from flask import has_request_context, request
+
     from desk import notify
     from desk.auth.forms import LanguageForm
     from desk.nav import navigation
     from desk.panels import case_panels
-    from desk.widgets import cached_fragment
+    from desk.widgets import Lazy, cached_chrome, cached_fragment
     from desk.workcalendar import fallback_notices
 
     app.jinja_env.globals["cached_fragment"] = cached_fragment
+    app.jinja_env.globals["cached_chrome"] = cached_chrome
     app.jinja_env.globals["fallback_notices"] = fallback_notices
 
     @app.context_processor
     def inject():
-        unread = notify.unread_count(current_user) if current_user.is_authenticated else 0
-        return {"nav_items": navigation(current_user), "unread_count": unread, "notification_text": notify.message,
-                "case_panels": case_panels,
-                "language_form": LanguageForm(formdata=None, locale=i18n.current_locale())}
+        user = current_user._get_current_object() if has_request_context() else None
+        signed_in = bool(getattr(user, "is_authenticated", False))
+        locale = i18n.current_locale()
+        # The header is kept per role set, language and page (base.html): what it shows is made only when it is
+        # rendered afresh.
+        roles = tuple(sorted(str(r) for r in user.roles)) if signed_in else None
+        return {"nav_items": Lazy(lambda: navigation(user)),
+                "chrome_key": ("chrome", roles, locale, request.endpoint if has_request_context() else None),
+                "unread_count": notify.unread_count(user) if signed_in else 0,
+                "notification_text": notify.message, "case_panels": case_panels,
+                "language_form": Lazy(lambda: LanguageForm(formdata=None, locale=locale))}
