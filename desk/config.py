@@ -62,6 +62,8 @@ class Config:
     ONLINE_MAX_PHOTO_BYTES = int(os.environ.get("ONLINE_MAX_PHOTO_BYTES", str(5 * 1024 * 1024)))
     ONLINE_MIN_FILL_SECONDS = float(os.environ.get("ONLINE_MIN_FILL_SECONDS", "3"))
     SCHEDULER_ENABLED = os.environ.get("SCHEDULER", "0") == "1"
+    # A request compares the holiday calendar's stamp at most this often per process (desk/holidays.py).
+    CALENDAR_CHECK_SECONDS = float(os.environ.get("CALENDAR_CHECK_SECONDS", "1"))
     # Open311 API (issue 17): submissions per API key and hour; reads per client address and minute.
     OPEN311_POSTS_PER_HOUR = int(os.environ.get("OPEN311_POSTS_PER_HOUR", "600"))
     OPEN311_READS_PER_MINUTE = int(os.environ.get("OPEN311_READS_PER_MINUTE", "120"))
@@ -104,6 +106,7 @@ class TestConfig(Config):
     PII_KEY = "test-pii-key"
     WTF_CSRF_ENABLED = False
     SCHEDULER_ENABLED = False
+    CALENDAR_CHECK_SECONDS = 0.0   # every request looks: a page's queries do not depend on how fast a test runs
 
 
 def database_url_for(app) -> str:

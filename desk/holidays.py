@@ -5,8 +5,8 @@ precedence in the work calendar of every process at once.
 Every change writes a new random stamp into the counter table; each process's calendar compares it with
 the stamp it holds (one indexed read per job run, and per request at most once a second:
 ``sync_calendar``) and reloads on a difference. The process that made the change uses it at once; another
-web worker within the second. A random stamp, not a count: a rolled-back change, or another database, never matches the
-stamp a calendar has loaded.
+web worker within the second (CALENDAR_CHECK_SECONDS). A random stamp, not a count: a rolled-back change,
+or another database, never matches the stamp a calendar has loaded.
 """
 import random
 import re
@@ -165,9 +165,6 @@ def _changed() -> None:
     sync_calendar()
 
 
-REQUEST_CHECK_SECONDS = 1.0
-
-
 def sync_calendar(calendar: WorkCalendar | None = None, *, unless_checked_within: float = 0.0) -> None:
     """Reload the entered days into ``calendar`` if another change was made since it last looked; with
     ``unless_checked_within``, not if it looked that many seconds ago or less."""
@@ -183,8 +180,10 @@ def sync_calendar(calendar: WorkCalendar | None = None, *, unless_checked_within
 
 
 def init_app(app) -> None:
-    """Every request sees the entered days as they were at most a second ago (one indexed read of the stamp
-    a second in each process)."""
+    """Every request sees the entered days as they were at most CALENDAR_CHECK_SECONDS ago (one indexed read
+    of the stamp that often in each process)."""
+    window = app.config["CALENDAR_CHECK_SECONDS"]
+
     @app.before_request
     def _sync():
-        sync_calendar(unless_checked_within=REQUEST_CHECK_SECONDS)
+        sync_calendar(unless_checked_within=window)
