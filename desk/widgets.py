@@ -39,39 +39,8 @@ class CachedSelect(Select):
         return html
 
 
-class CachedSelectField(SelectField):
-    """A select over a long choice list that the view shares between forms: rendered by CachedSelect, and a
-    sent value checked against the list's set of values, kept per list, instead of against every option."""
-
-    _values: OrderedDict = OrderedDict()     # id(choices) -> (choices, the coerced values), for the lists in use
-    _lock = threading.Lock()
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", CachedSelect())
-        super().__init__(*args, **kwargs)
-
-    def pre_validate(self, form):
-        if self.process_errors or not self.validate_choice or not isinstance(self.choices, (list, tuple)):
-            return super().pre_validate(form)
-        if self.data not in self._values_of(self.choices):
-            raise ValidationError(self.invalid_choice_message or self.gettext("Not a valid choice."))
-
-    def _values_of(self, choices) -> frozenset:
-        with self._lock:
-            hit = self._values.get(id(choices))
-            if hit is not None and hit[0] is choices:
-                self._values.move_to_end(id(choices))
-                return hit[1]
-        values = frozenset(self.coerce(c[0] if isinstance(c, (list, tuple)) else c) for c in choices)
-        with self._lock:
-            self._values[id(choices)] = (choices, values)
-            if len(self._values) > 64:
-                self._values.popitem(last=False)
-        return values
-
-
 class FragmentCache:
-    """Page parts rendered once for everyone who shares their key.
+    """Page parts rendered once for everyone who shares their key (and other values made once per key).
 
     In a template, ``{% call cached_fragment(key) %}...{% endcall %}`` renders the block on a miss and
     keeps the markup; a ``None`` (or undefined) key always renders it (a bound form, a form with errors). The key must
@@ -114,6 +83,27 @@ cached_fragment = FragmentCache()
 cached_chrome = FragmentCache(size=1024)
 
 
+class CachedSelectField(SelectField):
+    """A select over a long choice list that the view shares between forms: rendered by CachedSelect, and a
+    sent value checked against the list's set of values, kept per list (the entry holds the list, so its id
+    cannot be reused while kept), instead of against every option."""
+
+    _kept_values = FragmentCache()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", CachedSelect())
+        super().__init__(*args, **kwargs)
+
+    def pre_validate(self, form):
+        if self.process_errors or not self.validate_choice or not isinstance(self.choices, (list, tuple)):
+            return super().pre_validate(form)
+        choices = self.choices
+        _list, values = self._kept_values(("values", id(choices)), lambda: (choices, frozenset(
+            self.coerce(c[0] if isinstance(c, (list, tuple)) else c) for c in choices)))
+        if self.data not in values:
+            raise ValidationError(self.invalid_choice_message or self.gettext("Not a valid choice."))
+
+
 class Lazy:
     """A value a template may not need (it renders from a cached part): made on first use."""
 
@@ -128,4 +118,6 @@ class Lazy:
         return iter(self.value)
 
     def __getattr__(self, name):
+        if name in ("value", "_make"):   # made, or being made, without it: not a name of the value
+            raise AttributeError(name)
         return getattr(self.value, name)
