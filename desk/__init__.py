@@ -170,6 +170,6 @@ def _template_context(app) -> None:
         roles = tuple(sorted(str(r) for r in user.roles)) if signed_in else None
         return {"nav_items": Lazy(lambda: navigation(user)),
                 "chrome_key": ("chrome", roles, locale, request.endpoint if has_request_context() else None),
-                "unread_count": notify.unread_count(user) if signed_in else 0,
+                "unread_count": Lazy(lambda: notify.unread_count(user)) if signed_in else 0,
                 "notification_text": notify.message, "case_panels": case_panels,
                 "language_form": Lazy(lambda: LanguageForm(formdata=None, locale=locale))}

@@ -24,13 +24,21 @@ TICKET_MACHINE = StateMachine("ticket", TRANSITIONS)
 
 
 def issue_ticket(*, site: Site, room: Room, visit=None, day: date | None = None, priority: bool = False) -> Ticket:
-    """Next number for this site, day and room prefix, e.g. L-012."""
+    """Next number for this site, day and room prefix, e.g. L-012, written at once."""
+    ticket = new_ticket(site=site, room=room, visit=visit, day=day, priority=priority)
+    db.session.flush()
+    return ticket
+
+
+def new_ticket(*, site: Site, room: Room, visit=None, day: date | None = None, priority: bool = False) -> Ticket:
+    """The next ticket, numbered but not yet written: it goes with the caller's next flush (a registration writes
+    the visit and its ticket together). Taking the number writes nothing else that is pending."""
     day = day or local_today()
-    number = next_number(f"ticket:{site.id}:{day:%Y%m%d}:{room.ticket_prefix}")
+    with db.session.no_autoflush:
+        number = next_number(f"ticket:{site.id}:{day:%Y%m%d}:{room.ticket_prefix}")
     ticket = Ticket(site_id=site.id, room_id=room.id, visit=visit, day=day, number=number,
                     label=f"{room.ticket_prefix}-{number:03d}", priority=priority, arrived_at=utcnow())
     db.session.add(ticket)
-    db.session.flush()
     return ticket
 
 

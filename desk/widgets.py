@@ -117,6 +117,12 @@ class Lazy:
     def __iter__(self):
         return iter(self.value)
 
+    def __bool__(self):
+        return bool(self.value)
+
+    def __str__(self):
+        return str(self.value)
+
     def __getattr__(self, name):
         if name in ("value", "_make"):   # made, or being made, without it: not a name of the value
             raise AttributeError(name)

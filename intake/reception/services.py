@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from desk import cases, tickets
 from desk.access import in_scope
-from desk.audit import record_audit
+from desk.audit import audit_values, record_audit, record_audits
 from desk.crypto import lookup_hash
 from desk.errors import DomainError
 from desk.extensions import db
@@ -119,8 +119,8 @@ def register_visit(*, actor, site: Site | None, data: VisitInput) -> Visit:
         raise DomainError(_l("The head count is smaller than the number of representatives."), field="head_count")
     is_group = data.head_count > 1
     received_on = data.received_on or local_today()
-    # The person and case are built first and written with the visit in one flush (the ticket's): each flush
-    # costs a unit of work. A group's representatives are looked up with what is pending flushed, so that
+    # The person and case are built first and written with the visit and its ticket in one flush: each flush
+    # costs a unit of work; the audit rows follow in one statement. A group's representatives are looked up with what is pending flushed, so that
     # the same ID number twice is one person.
     with db.session.no_autoflush:
         person = _confirmed_person(data, actor) or upsert_person(data.person, data.place, actor=actor,
@@ -153,13 +153,14 @@ def register_visit(*, actor, site: Site | None, data: VisitInput) -> Visit:
     visit.place_at(data.place)
     db.session.add(visit)
     if site is not None and data.channel == Channel.walk_in:
-        tickets.issue_ticket(site=site, room=tickets.room_for(site, data.category), visit=visit)
-    else:
-        db.session.flush()
-    if earlier is None:
-        record_audit(actor=actor, entity="case", entity_id=case.id, action="register", to_state=case.status)
-    record_audit(actor=actor, entity="visit", entity_id=visit.id, action="register",
-                 detail={"case": case.reference, "repeat": visit.is_repeat, "channel": data.channel.value})
+        tickets.new_ticket(site=site, room=tickets.room_for(site, data.category), visit=visit)
+    db.session.flush()
+    audits = [] if earlier is not None else [
+        audit_values(actor=actor, entity="case", entity_id=case.id, action="register", to_state=case.status)]
+    audits.append(audit_values(actor=actor, entity="visit", entity_id=visit.id, action="register",
+                               detail={"case": case.reference, "repeat": visit.is_repeat,
+                                       "channel": data.channel.value}))
+    record_audits(audits)
     check_visit(visit)      # risk early warning: at once, in the same transaction
     return visit
 

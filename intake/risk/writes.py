@@ -16,9 +16,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
-from desk.audit import audit_values
+from desk.audit import audit_values, record_audits
 from desk.extensions import db
-from desk.models import AuditEntry, Notification
+from desk.models import Notification
 from intake.risk.models import RiskEvidence, RiskLevel, RiskStatus, RiskWarning
 
 ENTITY = "risk_warning"
@@ -122,8 +122,7 @@ def _write_sqlite(new, joins, now) -> tuple[dict[str, int], dict[int, int]]:
                            detail=_raise_detail(signal)) for i, signal, _row in raised]
     audits += [audit_values(actor=None, entity=ENTITY, entity_id=j.warning.id, action=_join_action(j), at=now,
                             detail=_join_detail(j, added.get(j.warning.id, 0))) for j in changed]
-    if audits:
-        db.session.execute(sa.insert(AuditEntry.__table__), audits)
+    record_audits(audits)
     # The leader's notice, once per warning (its dedupe key), as desk.notify writes it: these warnings were just
     # raised, so there is nothing to look up first.
     notices = [{"user_id": row["leader_id"], "kind": "risk_warning", "params": {"number": RiskWarning.number_of(i)},

@@ -33,3 +33,19 @@ def test_a_new_list_is_checked_as_it_is_now():
     after = [(str(n), f"村{n}") for n in range(1, 5)]          # a village merged away since
     assert _errors(after, "9") == ["Not a valid choice."]
     assert _errors(before, "9") == []                         # a form still holding the old list
+
+
+def test_a_lazy_value_is_made_once_and_only_when_used():
+    from desk.widgets import Lazy
+    made = []
+
+    def count():
+        made.append(1)
+        return 0
+
+    unused, zero = Lazy(count), Lazy(count)
+    assert made == []
+    assert not zero and str(zero) == "0" and made == [1]    # {% if unread_count %} and {{ unread_count }}
+    assert bool(Lazy(lambda: 3)) and str(Lazy(lambda: 3)) == "3"
+    assert not zero and made == [1]
+    del unused
