@@ -55,9 +55,13 @@ def message(item: Notification) -> str:
         return str(item.params)
 
 
+# Read by every page's header: built once, not per request.
+_UNREAD = sa.select(sa.func.count()).select_from(Notification).where(
+    Notification.user_id == sa.bindparam("user_id"), Notification.read_at.is_(None))
+
+
 def unread_count(user) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    return db.session.scalar(_UNREAD, {"user_id": user.id}) or 0
 
 
 def recent_for(user, limit: int = 100) -> list[Notification]:
