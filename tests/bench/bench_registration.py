@@ -11,6 +11,8 @@ visits the page's script sends, to choose "same matter" or "new matter"; the POS
 the matter came before (a namesake in the village, a family's shared phone), the choice and the POST again.
 The bare form: 5 fields, a CSRF token kept in Flask's signed-cookie session, required fields and lengths checked,
 one row inserted, a redirect.
+The two are served side by side and driven in turns (4 slices each, the desk first), so that a change in the
+shared machine's load falls on both alike; each one's CPU is counted while its own slice runs.
 
 Figures, for SQLite and then PostgreSQL (_pg):
 - registration_cpu_ratio_to_bare: CPU of the gunicorn workers per completed registration over the same per
@@ -52,6 +54,7 @@ from tests.bench.common import bench_line, demo_key, init_demo, last_ids, median
 
 BIN = os.path.dirname(sys.executable)
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
+SLICES = 4   # the desk and the bare form take turns, this many each
 PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 SERVER_ENV = {"DESK_ENV": "development", "SCHEDULER": "0", "SECRET_KEY": "bench-registration-secret-key-0123456789",
               "PII_KEY": "bench-registration-pii-key-0123456789"}
@@ -434,6 +437,16 @@ class Tally:
     def __post_init__(self):
         self.numbers = iter(range(self.total))
 
+    def next_slice(self, start: int, stop: int) -> None:
+        """Only the jobs numbered start..stop-1 in the next ``drive``."""
+        self.numbers = iter(range(start, min(stop, self.total)))
+
+    def unexplained(self) -> None:
+        """Jobs neither acknowledged nor failed (e.g. a client thread that never got going) are errors."""
+        missing = self.total - len(self.acked) - self.failed
+        if missing:
+            self.errors["registrations not completed, no error seen"] += missing
+
     def take(self) -> int | None:
         with self.lock:
             return next(self.numbers, None)
@@ -454,10 +467,10 @@ class Tally:
         return answer
 
 
-def drive(master: subprocess.Popen, port: int, total: int, begin, one) -> Tally:
-    """``total`` numbered jobs from CONCURRENCY clients: each runs ``begin(client, i)`` (a login) first; the CPU
-    and time are counted from when every client is ready, until the last job is done."""
-    tally = Tally(total)
+def drive(master: subprocess.Popen, port: int, tally: Tally, begin, one) -> Tally:
+    """The jobs of ``tally``'s current slice from CONCURRENCY clients: each runs ``begin(client, i)`` (a login)
+    first; the CPU and time are counted from when every client is ready, until the last job is done, and added
+    to the tally's."""
     ready, go = threading.Barrier(CONCURRENCY + 1, timeout=600), threading.Event()
 
     def client_thread(i: int) -> None:
@@ -489,11 +502,8 @@ def drive(master: subprocess.Popen, port: int, total: int, begin, one) -> Tally:
     go.set()
     for thread in threads:
         thread.join()
-    tally.seconds = time.perf_counter() - started
-    tally.cpu = worker_cpu_seconds(master) - cpu
-    unexplained = total - len(tally.acked) - tally.failed   # e.g. a client thread that never got going
-    if unexplained:
-        tally.errors["registrations not completed, no error seen"] += unexplained
+    tally.seconds += time.perf_counter() - started
+    tally.cpu += worker_cpu_seconds(master) - cpu
     return tally
 
 
@@ -695,7 +705,7 @@ def check_bare(url: str, tally: Tally) -> list[str]:
 
 # --- one backend -------------------------------------------------------------------------------------------------
 
-def serve(app_spec: str, env: dict, cwd: str, folder: Path, profile: bool, work) -> Tally:
+def serve(app_spec: str, env: dict, cwd: str, folder: Path, profile: bool, work):
     """gunicorn serving ``app_spec`` while ``work(master, port)`` runs; its log kept for when a figure fails."""
     port, config = free_port(), None
     if profile:
@@ -716,29 +726,47 @@ def serve(app_spec: str, env: dict, cwd: str, folder: Path, profile: bool, work)
 
 
 def measure(backend: str, folder: Path, total: int, profile: bool) -> dict:
+    """The desk and the bare form served side by side and driven in turns, SLICES slices each (desk first: the
+    bare form's visitors come from the desk's lists), so that the shared machine's changing load falls on both
+    alike; each one's CPU is counted only while its own slice runs."""
     seed = 19 if backend == "sqlite" else 20
     tag = sha1(f"{time.time()}{backend}".encode()).hexdigest()[:6]
     env, url = desk_database(backend, folder)
     before = last_ids(url)
     crowd_box = [tag, None]
-    desk = serve("run:app", env, ROOT, folder, profile, lambda master, port: drive(
-        master, port, total, lambda client, i: desk_login(client, i, seed),
-        lambda client, rng, n, tally: register(crowd_box, client, rng, n, tally)))
-    desk_problems = check_desk(url, desk, before)
     bare_dir = folder / "bare"
     bare_dir.mkdir(exist_ok=True)
     (bare_dir / "bare_app.py").write_text(BARE_APP)
     bare_env, bare_url = bare_database(backend, folder)
-    if crowd_box[1] is None:
-        raise RuntimeError(f"no reception form was served: {dict(desk.errors)}")
-    bare_crowd = Crowd(tag, "", seed)
-    bare_crowd.places, bare_crowd.categories = crowd_box[1].places, crowd_box[1].categories
-    bare_crowd.place_weights, bare_crowd.category_weights = crowd_box[1].place_weights, crowd_box[1].category_weights
-    bare = serve("bare_app:app", bare_env, str(bare_dir), folder, False, lambda master, port: drive(
-        master, port, total, lambda client, i: random.Random(seed * 1000 + i),
-        lambda client, rng, n, tally: bare_one(bare_crowd, client, rng, n, tally)))
-    bare_problems = check_bare(bare_url, bare)
-    return {"desk": desk, "bare": bare, "problems": desk_problems + bare_problems}
+    desk, bare = Tally(total), Tally(total)
+    bare_box = [None]
+
+    def bare_crowd() -> Crowd:
+        if bare_box[0] is None:
+            if crowd_box[1] is None:
+                raise RuntimeError(f"no reception form was served: {dict(desk.errors)}")
+            crowd = bare_box[0] = Crowd(tag, "", seed)
+            crowd.places, crowd.categories = crowd_box[1].places, crowd_box[1].categories
+            crowd.place_weights, crowd.category_weights = crowd_box[1].place_weights, crowd_box[1].category_weights
+        return bare_box[0]
+
+    def in_turns(desk_master, desk_port, bare_master, bare_port) -> None:
+        size = -(-total // SLICES)
+        for start in range(0, total, size):
+            desk.next_slice(start, start + size)
+            drive(desk_master, desk_port, desk, lambda client, i: desk_login(client, start + i, seed),
+                  lambda client, rng, n, tally: register(crowd_box, client, rng, n, tally))
+            crowd = bare_crowd()
+            bare.next_slice(start, start + size)
+            drive(bare_master, bare_port, bare, lambda client, i: random.Random(seed * 1000 + start + i),
+                  lambda client, rng, n, tally: bare_one(crowd, client, rng, n, tally))
+
+    serve("run:app", env, ROOT, folder, profile, lambda desk_master, desk_port: serve(
+        "bare_app:app", bare_env, str(bare_dir), folder, False, lambda bare_master, bare_port: in_turns(
+            desk_master, desk_port, bare_master, bare_port)))
+    desk.unexplained()
+    bare.unexplained()
+    return {"desk": desk, "bare": bare, "problems": check_desk(url, desk, before) + check_bare(bare_url, bare)}
 
 
 def report(backend: str, result: dict, profile_dir: Path | None) -> None:
