@@ -119,9 +119,9 @@ def register_visit(*, actor, site: Site | None, data: VisitInput) -> Visit:
         raise DomainError(_l("The head count is smaller than the number of representatives."), field="head_count")
     is_group = data.head_count > 1
     received_on = data.received_on or local_today()
-    # The person and case are built first and written with the visit and its ticket in one flush: each flush
-    # costs a unit of work; the audit rows follow in one statement. A group's representatives are looked up with what is pending flushed, so that
-    # the same ID number twice is one person.
+    # The person and case are built first and written with the visit and its ticket in one flush (each flush
+    # costs a unit of work); the audit rows follow in one statement. A group's representatives are looked up
+    # with what is pending flushed, so that the same ID number twice is one person.
     with db.session.no_autoflush:
         person = _confirmed_person(data, actor) or upsert_person(data.person, data.place, actor=actor,
                                                                  update=data.update_person)
