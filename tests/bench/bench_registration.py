@@ -11,17 +11,23 @@ visits the page's script sends, to choose "same matter" or "new matter"; the POS
 the matter came before (a namesake in the village, a family's shared phone), the choice and the POST again.
 The bare form: 5 fields, a CSRF token kept in Flask's signed-cookie session, required fields and lengths checked,
 one row inserted, a redirect.
-The two are served side by side and driven in turns (4 slices each, the desk first), so that a change in the
-shared machine's load falls on both alike; each one's CPU is counted while its own slice runs.
+The desk's floor: the desk's own app (its hooks, login, CSRF, languages, headers, database) with one more page, the
+same five-field form behind the login writing one row of its own table: what any desk page costs before it does
+anything of its own, and so less than any registration can cost.
+The three are served side by side and driven in turns (4 slices each, the desk first), so that a change in the
+shared machine's load falls on all alike; each one's CPU is counted while its own slice runs.
 
 Figures, for SQLite and then PostgreSQL (_pg):
 - registration_cpu_ratio_to_bare: CPU of the gunicorn workers per completed registration over the same per
   completed bare form (the database server's own CPU is not counted: it is not in gunicorn's processes);
-- registration_errors: a GET not answered 200 or without its CSRF token, a look-up not 200, a POST not redirected,
-  a redirect elsewhere, a login that failed, an exception in a client thread, a registration not completed;
+- desk_floor_cpu_ms, desk_floor_ratio_to_bare (printed, no target): the floor's CPU per GET + POST, and over the
+  bare form's;
+- registration_errors (the desk's, the floor's and the bare form's): a GET not answered 200 or without its CSRF
+  token, a look-up not 200, a POST not redirected, a redirect elsewhere, a login that failed, an exception in a
+  client thread, a registration not completed;
 - registration_lost_or_duplicated: acknowledged registrations (each marked in its facts, its visit found by its
   form's submission key) not found exactly once where they belong, and rows of the run nobody acknowledged;
-  the same for the bare form's rows.
+  the same for the floor's and the bare form's rows.
 """
 import argparse
 import html
@@ -54,7 +60,7 @@ from tests.bench.common import bench_line, demo_key, init_demo, last_ids, median
 
 BIN = os.path.dirname(sys.executable)
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
-SLICES = 4   # the desk and the bare form take turns, this many each
+SLICES = 4   # the desk, its floor and the bare form take turns, this many each
 PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 SERVER_ENV = {"DESK_ENV": "development", "SCHEDULER": "0", "SECRET_KEY": "bench-registration-secret-key-0123456789",
               "PII_KEY": "bench-registration-pii-key-0123456789"}
@@ -108,6 +114,46 @@ def form():
 '''
 BARE_TABLE = ("CREATE TABLE entry (id {pk}, name VARCHAR(60) NOT NULL, phone VARCHAR(20), place VARCHAR(120) NOT NULL,"
               " title VARCHAR(200) NOT NULL, facts TEXT NOT NULL)")
+# The desk's floor: the desk itself (its app, hooks, login, CSRF, languages, headers, database and write lock) with
+# one more page, a five-field form as the bare one has, behind the login, writing one row. What any page of the
+# desk costs before doing anything of its own: the registration cannot cost less than this, whatever it does.
+FLOOR_APP = '''
+"""The desk's own stack at its floor: a login-protected five-field form (FlaskForm), one row, a redirect."""
+import sqlalchemy as sa
+from flask import redirect
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+from desk import create_app
+from desk.extensions import db
+app = create_app()
+entry = sa.Table("floor_entry", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
+                 *(sa.Column(name, sa.Text) for name in ("name", "phone", "place", "title", "facts")))
+with app.app_context():
+    entry.create(db.engine, checkfirst=True)
+class EntryForm(FlaskForm):
+    name = StringField(validators=[DataRequired(), Length(max=60)])
+    phone = StringField(validators=[Optional(), Length(max=20)])
+    place = StringField(validators=[DataRequired(), Length(max=120)])
+    title = StringField(validators=[DataRequired(), Length(max=200)])
+    facts = TextAreaField(validators=[DataRequired(), Length(max=5000)])
+PAGE = """<!doctype html><title>Form</title><form method="post">{{ form.csrf_token }}
+{% for field in form if field.name != "csrf_token" %}<label>{{ field.name }} {{ field() }}</label>
+{% for e in field.errors %}<p class="error">{{ e }}</p>{% endfor %}{% endfor %}<button>Save</button></form>"""
+TEMPLATE = app.jinja_env.from_string(PAGE)   # compiled once (the desk's context processors are not run: a floor)
+@app.route("/floor/", methods=["GET", "POST"])
+@login_required
+def floor():
+    form = EntryForm()
+    if form.validate_on_submit():
+        row_id = db.session.execute(entry.insert().values({name: form[name].data for name in
+                                                           ("name", "phone", "place", "title", "facts")})
+                                    .returning(entry.c.id)).scalar_one()
+        db.session.commit()
+        return redirect("/floor/entries/%d" % row_id)
+    return TEMPLATE.render(form=form)
+'''
 # --profile: each gunicorn worker under cProfile, its statistics written when it exits.
 PROFILE_CONF = '''
 import cProfile, os, time
@@ -570,19 +616,20 @@ def register(crowd_box: list, client: Client, rng: random.Random, n: int, tally:
         crowd.done(visit, acknowledged)
 
 
-def bare_one(crowd: Crowd, client: Client, rng: random.Random, n: int, tally: Tally) -> bool:
-    status, _, page = tally.timed("GET form", client, "GET", "/")
+def form_one(path: str, crowd: Crowd, client: Client, rng: random.Random, n: int, tally: Tally) -> bool:
+    """One five-field form at ``path`` (the bare form, or the desk's floor): GET, POST, redirected to its row."""
+    status, _, page = tally.timed("GET form", client, "GET", path)
     token = hidden(page, "csrf_token")
     if status != 200 or not token:
-        tally.error(f"GET / answered {status}" if status != 200 else "form without CSRF token")
+        tally.error(f"GET {path} answered {status}" if status != 200 else "form without CSRF token")
         return False
     with crowd.lock:
         person = crowd._newcomer(rng)
     matter = crowd._matter(n, rng, person, set())
     form = {"csrf_token": token, "name": person.name, "phone": person.phone, "place": f"第{matter.place}号村",
             "title": matter.title, "facts": f"{matter.facts}（登记 {crowd.marker(n)}）"}
-    status, location, page = tally.timed("POST", client, "POST", "/", form)
-    found = re.fullmatch(r"/entries/(\d+)", urlsplit(location).path)
+    status, location, page = tally.timed("POST", client, "POST", path, form)
+    found = re.fullmatch(re.escape(path) + r"entries/(\d+)", urlsplit(location).path)
     if status != 302 or not found:
         tally.error(f"POST answered {status}: {form_errors(page)}" if status != 302
                     else f"POST redirected to {location}")
@@ -688,18 +735,19 @@ def check_desk(url: str, tally: Tally, before: dict[str, int]) -> list[str]:
     return problems
 
 
-def check_bare(url: str, tally: Tally) -> list[str]:
+def check_rows(url: str, table: str, label: str, tally: Tally) -> list[str]:
+    """The bare form's rows (or the floor's): each acknowledged one there once, under the id it was sent to."""
     engine = sa.create_engine(url)
     with engine.connect() as conn:
-        rows = conn.execute(sa.text("SELECT id, facts FROM entry")).all()
+        rows = conn.execute(sa.text(f"SELECT id, facts FROM {table}")).all()
     engine.dispose()
     ids_of: dict[str, list[int]] = {}
     for row in rows:
         for marker in MARKER_RE.findall(row.facts):
             ids_of.setdefault(marker, []).append(row.id)
-    problems = [f"bare {marker}: rows {ids_of.get(marker)}, sent to {row_id}" for marker, _, row_id, _ in tally.acked
+    problems = [f"{label} {marker}: rows {ids_of.get(marker)}, sent to {row_id}" for marker, _, row_id, _ in tally.acked
                 if ids_of.get(marker) != [row_id]]
-    return problems + [f"bare row(s) of {m} acknowledged by no client" for m in
+    return problems + [f"{label} row(s) of {m} acknowledged by no client" for m in
                        set(ids_of) - {marker for marker, *_ in tally.acked}]
 
 
@@ -726,53 +774,66 @@ def serve(app_spec: str, env: dict, cwd: str, folder: Path, profile: bool, work)
 
 
 def measure(backend: str, folder: Path, total: int, profile: bool) -> dict:
-    """The desk and the bare form served side by side and driven in turns, SLICES slices each (desk first: the
-    bare form's visitors come from the desk's lists), so that the shared machine's changing load falls on both
-    alike; each one's CPU is counted only while its own slice runs."""
+    """The desk, its floor and the bare form served side by side and driven in turns, SLICES slices each (the
+    desk first: the others' visitors come from the desk's lists), so that the shared machine's changing load falls
+    on all three alike; each one's CPU is counted only while its own slice runs. The floor writes its own table of
+    the desk's database."""
     seed = 19 if backend == "sqlite" else 20
     tag = sha1(f"{time.time()}{backend}".encode()).hexdigest()[:6]
     env, url = desk_database(backend, folder)
     before = last_ids(url)
     crowd_box = [tag, None]
-    bare_dir = folder / "bare"
-    bare_dir.mkdir(exist_ok=True)
-    (bare_dir / "bare_app.py").write_text(BARE_APP)
+    for name, source in (("bare", BARE_APP), ("floor", FLOOR_APP)):
+        (folder / name).mkdir(exist_ok=True)
+        (folder / name / f"{name}_app.py").write_text(source)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(BARE_TABLE.replace("TABLE entry", "TABLE floor_entry").format(
+            pk="INTEGER PRIMARY KEY" if backend == "sqlite" else "SERIAL PRIMARY KEY")))
+    engine.dispose()
     bare_env, bare_url = bare_database(backend, folder)
-    desk, bare = Tally(total), Tally(total)
-    bare_box = [None]
+    desk, floor, bare = Tally(total), Tally(total), Tally(total)
+    form_box = [None]
 
-    def bare_crowd() -> Crowd:
-        if bare_box[0] is None:
+    def form_crowd() -> Crowd:
+        """The floor's and the bare form's visitors: newcomers to the desk's places and categories."""
+        if form_box[0] is None:
             if crowd_box[1] is None:
                 raise RuntimeError(f"no reception form was served: {dict(desk.errors)}")
-            crowd = bare_box[0] = Crowd(tag, "", seed)
+            crowd = form_box[0] = Crowd(tag, "", seed)
             crowd.places, crowd.categories = crowd_box[1].places, crowd_box[1].categories
             crowd.place_weights, crowd.category_weights = crowd_box[1].place_weights, crowd_box[1].category_weights
-        return bare_box[0]
+        return form_box[0]
 
-    def in_turns(desk_master, desk_port, bare_master, bare_port) -> None:
+    def in_turns(desk_at, floor_at, bare_at) -> None:
         size = -(-total // SLICES)
         for start in range(0, total, size):
             desk.next_slice(start, start + size)
-            drive(desk_master, desk_port, desk, lambda client, i: desk_login(client, start + i, seed),
+            drive(*desk_at, desk, lambda client, i: desk_login(client, start + i, seed),
                   lambda client, rng, n, tally: register(crowd_box, client, rng, n, tally))
-            crowd = bare_crowd()
+            crowd = form_crowd()
+            floor.next_slice(start, start + size)
+            drive(*floor_at, floor, lambda client, i: desk_login(client, start + i, seed * 7),
+                  lambda client, rng, n, tally: form_one("/floor/", crowd, client, rng, n, tally))
             bare.next_slice(start, start + size)
-            drive(bare_master, bare_port, bare, lambda client, i: random.Random(seed * 1000 + start + i),
-                  lambda client, rng, n, tally: bare_one(crowd, client, rng, n, tally))
+            drive(*bare_at, bare, lambda client, i: random.Random(seed * 1000 + start + i),
+                  lambda client, rng, n, tally: form_one("/", crowd, client, rng, n, tally))
 
-    serve("run:app", env, ROOT, folder, profile, lambda desk_master, desk_port: serve(
-        "bare_app:app", bare_env, str(bare_dir), folder, False, lambda bare_master, bare_port: in_turns(
-            desk_master, desk_port, bare_master, bare_port)))
-    desk.unexplained()
-    bare.unexplained()
-    return {"desk": desk, "bare": bare, "problems": check_desk(url, desk, before) + check_bare(bare_url, bare)}
+    serve("run:app", env, ROOT, folder, profile, lambda *desk_at: serve(
+        "floor_app:app", {**env, "PYTHONPATH": ROOT}, str(folder / "floor"), folder, False, lambda *floor_at: serve(
+            "bare_app:app", bare_env, str(folder / "bare"), folder, False, lambda *bare_at: in_turns(
+                desk_at, floor_at, bare_at))))
+    for tally in (desk, floor, bare):
+        tally.unexplained()
+    return {"desk": desk, "floor": floor, "bare": bare,
+            "problems": check_desk(url, desk, before) + check_rows(url, "floor_entry", "floor", floor)
+            + check_rows(bare_url, "entry", "bare", bare)}
 
 
 def report(backend: str, result: dict, profile_dir: Path | None) -> None:
     suffix = "" if backend == "sqlite" else "_pg"
-    desk, bare, problems = result["desk"], result["bare"], result["problems"]
-    for label, tally in (("desk", desk), ("bare form", bare)):
+    desk, floor, bare, problems = result["desk"], result["floor"], result["bare"], result["problems"]
+    for label, tally in (("desk", desk), ("desk's floor", floor), ("bare form", bare)):
         steps = ", ".join(f"{step} p50 {median(ms):.0f} ms p95 {percentile(ms, 0.95):.0f} ms"
                           for step, ms in tally.latencies.items())
         print(f"{backend}: {label}: {len(tally.acked)} of {tally.total} completed in {tally.seconds:.1f} s; "
@@ -783,6 +844,7 @@ def report(backend: str, result: dict, profile_dir: Path | None) -> None:
     for line in problems[:10]:
         print(f"{backend}:   {line}", flush=True)
     reg_ms = desk.cpu / max(len(desk.acked), 1) * 1000
+    floor_ms = floor.cpu / max(len(floor.acked), 1) * 1000
     bare_ms = bare.cpu / max(len(bare.acked), 1) * 1000
     if profile_dir is not None:
         print("profile: figures distorted by cProfile; the desk workers' CPU by function, own and cumulative:")
@@ -796,7 +858,9 @@ def report(backend: str, result: dict, profile_dir: Path | None) -> None:
     bench_line(f"bare_form_cpu_ms{suffix}", round(bare_ms, 3), "ms", ">=", 0)
     bench_line(f"registration_per_s{suffix}", len(desk.acked) / desk.seconds, "per_s", ">=", 0)
     bench_line(f"registration_cpu_ratio_to_bare{suffix}", reg_ms / bare_ms if bare_ms else float("inf"), "x", "<=", 8)
-    bench_line(f"registration_errors{suffix}", sum(desk.errors.values()) + sum(bare.errors.values()), "count",
+    bench_line(f"desk_floor_cpu_ms{suffix}", round(floor_ms, 3), "ms", ">=", 0)
+    bench_line(f"desk_floor_ratio_to_bare{suffix}", floor_ms / bare_ms if bare_ms else float("inf"), "x", ">=", 0)
+    bench_line(f"registration_errors{suffix}", sum(sum(t.errors.values()) for t in (desk, floor, bare)), "count",
                "==", 0)
     bench_line(f"registration_lost_or_duplicated{suffix}", len(problems), "count", "==", 0)
 
